@@ -1,0 +1,125 @@
+// Package idp is "get a SAMLResponse": the small Driver interface that every
+// identity-provider driver implements, the inputs a driver is given, and the
+// errors that cmd/samlogin turns into messages, hints and exit codes.
+//
+// Drivers live in sub-packages (idp/adfs, idp/form). A driver receives
+// everything from outside (its *http.Client, a Prompter, a logger, a clock)
+// and never reads flags, environment variables or files itself.
+package idp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/samlogin/samlogin/internal/secret"
+)
+
+// Driver signs a user in at an identity provider and returns the base64
+// SAMLResponse that the IdP would post to AWS.
+type Driver interface {
+	Login(ctx context.Context, in LoginInput) (secret.String, error)
+}
+
+// LoginInput is what a driver needs from the user for one sign-in.
+type LoginInput struct {
+	Username string
+	// Password is asked for lazily through Prompter when empty; see
+	// Deps.Password.
+	Password secret.String
+	// MFACode is a code given up front (flag or environment). A code from
+	// here is tried once; a rejected one is an error (exit 4), never resent.
+	MFACode secret.String
+	// MFAMethod names the additional-authentication method to choose when a
+	// page offers several ("" = ask, or take the only one).
+	MFAMethod string
+	// MFATimeout bounds how long a push approval is polled for.
+	MFATimeout time.Duration
+}
+
+// Prompter asks the user for what is missing. Every method writes to the
+// terminal (stderr / the controlling TTY), never to stdout. A Prompter that
+// cannot ask (no terminal, --no-prompt) returns an error wrapping
+// ErrNoPrompt that names the flag or variable to use instead.
+type Prompter interface {
+	// Input asks for a visible value, such as an MFA code.
+	Input(message string) (string, error)
+	// Secret asks without echo, for a password or a code.
+	Secret(message string) (secret.String, error)
+	// Select asks the user to pick one of options; it returns the index.
+	Select(message string, options []string) (int, error)
+}
+
+// Deps is what a driver is given from outside.
+type Deps struct {
+	Client *http.Client
+	Prompt Prompter
+	Log    *slog.Logger // never nil; slog.New(slog.DiscardHandler) when quiet
+	Now    func() time.Time
+	// Status receives one-line progress messages for the user ("waiting for
+	// approval on your phone, number 42"). It may be nil.
+	Status func(msg string)
+}
+
+// Say reports a progress line through d.Status, if set.
+func (d Deps) Say(format string, args ...any) {
+	if d.Status != nil {
+		d.Status(fmt.Sprintf(format, args...))
+	}
+}
+
+// Errors that decide an exit code or a hint. Wrap them with %w and the step.
+var (
+	// ErrRejected: the IdP refused the username/password (exit 4). The
+	// password must not be posted again.
+	ErrRejected = errors.New("the identity provider rejected the username or password")
+	// ErrMFARejected: the IdP refused the second factor (exit 4).
+	ErrMFARejected = errors.New("the identity provider rejected the second factor")
+	// ErrMFATimeout: a push approval was not given in time (exit 4).
+	ErrMFATimeout = errors.New("the second factor was not approved in time")
+	// ErrUnsupportedMFA: an additional-authentication method samlogin cannot
+	// drive yet (Duo, ...). Exit 1.
+	ErrUnsupportedMFA = errors.New("unsupported additional-authentication method")
+	// ErrNoPrompt: an input is missing and the user cannot be asked (exit 2).
+	ErrNoPrompt = errors.New("cannot prompt")
+	// ErrCancelled: the user cancelled a prompt (exit 3).
+	ErrCancelled = errors.New("cancelled")
+)
+
+// RejectedError carries the IdP's own message for a rejected sign-in.
+// errors.Is(err, ErrRejected) (or ErrMFARejected) holds for it.
+type RejectedError struct {
+	Kind    error  // ErrRejected or ErrMFARejected
+	Message string // the IdP's own words, e.g. "Incorrect user ID or password."
+}
+
+func (e *RejectedError) Error() string {
+	if e.Message == "" {
+		return e.Kind.Error()
+	}
+	return fmt.Sprintf("%v: %q", e.Kind, e.Message)
+}
+
+func (e *RejectedError) Unwrap() error { return e.Kind }
+
+// PageError is a page that the driver did not expect at a step. It never
+// says only "unexpected page": it names the step, the page title and URL
+// (with the query string removed, since it may carry state).
+type PageError struct {
+	Step   string // "submit login form"
+	Title  string // the page's <title>, trimmed
+	URL    string // scheme://host/path
+	Status int    // HTTP status
+	Detail string // what was expected, or an error message read off the page
+}
+
+func (e *PageError) Error() string {
+	msg := fmt.Sprintf("%s: unexpected page %q at %s (HTTP %d)", e.Step, e.Title, e.URL, e.Status)
+	if e.Detail != "" {
+		msg += ": " + e.Detail
+	}
+	return msg
+}
