@@ -1,0 +1,51 @@
+# samlogin: `make demo` runs the offline parser on a sample, `make test` runs
+# every test (it installs and starts ../shared/testbed itself).
+GO       ?= go
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT   ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+LDFLAGS  := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
+GOTEST   ?= $(GO) test -p 2
+FUZZTIME ?= 10s
+
+.PHONY: build demo test test-unit check fmt vet tidy race fuzz bench clean
+
+build:
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/samlogin ./cmd/samlogin
+
+demo: build
+	./bin/samlogin parse cmd/samlogin/testdata/sample-samlresponse.log
+
+# All tests, with the real peers of ../shared/testbed (SimpleSAMLphp, moto,
+# the aws CLI): scripts/with-testbed.sh installs and starts them, runs the
+# command, and stops them.
+test:
+	scripts/with-testbed.sh $(GOTEST) ./...
+
+# Tests that need no test bed (the integration tests skip, saying so).
+test-unit:
+	$(GOTEST) ./...
+
+check: fmt vet tidy race fuzz
+
+fmt:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+tidy:
+	$(GO) mod tidy -diff
+
+race:
+	scripts/with-testbed.sh $(GOTEST) -race ./...
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./assertion
+	$(GO) test -run '^$$' -fuzz '^FuzzRoundTrip$$' -fuzztime $(FUZZTIME) ./awsconfig/ini
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./idp/htmlform
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin
