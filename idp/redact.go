@@ -1,0 +1,289 @@
+package idp
+
+import (
+	"bytes"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Redacted replaces every value the debug log must not show.
+const Redacted = "[redacted]"
+
+// maxLoggedBody bounds what the debug transport reads of a body: a request
+// form is parsed only when it fits, a response is scanned for its <title>
+// in that prefix only.
+const maxLoggedBody = 64 << 10
+
+// NewDebugTransport wraps next so that every exchange is logged at debug
+// level on log, with secrets left out:
+//
+//   - the URL (request and Location) with the values of sensitive query
+//     parameters redacted (see SensitiveName), user info and fragment removed;
+//   - for a form-encoded request, every field name, with the value shown only
+//     for names on a short allow-list (user names, AuthMethod, Kmsi,
+//     RelayState...) and [redacted] for every other field;
+//   - the names, never the values, of the cookies sent and set;
+//   - status, response content type and length, and the <title> of an HTML
+//     page.
+//
+// Header values (Cookie, Authorization...) and bodies are never logged.
+// Bodies are read and restored, so the caller sees them unchanged.
+func NewDebugTransport(next http.RoundTripper, log *slog.Logger) http.RoundTripper {
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	return &debugTransport{next: next, log: log}
+}
+
+type debugTransport struct {
+	next http.RoundTripper
+	log  *slog.Logger
+}
+
+func (t *debugTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	if !t.log.Enabled(ctx, slog.LevelDebug) {
+		return t.next.RoundTrip(req)
+	}
+	attrs := []slog.Attr{
+		slog.String("method", req.Method),
+		slog.String("url", RedactURL(req.URL)),
+	}
+	if names := cookieNames(req.Cookies()); names != "" {
+		attrs = append(attrs, slog.String("cookies", names))
+	}
+	req, form := t.requestForm(req)
+	if form != "" {
+		attrs = append(attrs, slog.String("form", form))
+	}
+	resp, err := t.next.RoundTrip(req)
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+		t.log.LogAttrs(ctx, slog.LevelDebug, "http exchange failed", attrs...)
+		return resp, err
+	}
+	attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	if loc := resp.Header.Get("Location"); loc != "" {
+		if u, err := req.URL.Parse(loc); err == nil {
+			attrs = append(attrs, slog.String("location", RedactURL(u)))
+		} else {
+			attrs = append(attrs, slog.String("location", Redacted))
+		}
+	}
+	if names := cookieNames(resp.Cookies()); names != "" {
+		attrs = append(attrs, slog.String("set_cookies", names))
+	}
+	ct := resp.Header.Get("Content-Type")
+	attrs = append(attrs, slog.String("content_type", ct), slog.Int64("length", resp.ContentLength))
+	if title, ok := responseTitle(req, resp, ct); ok {
+		attrs = append(attrs, slog.String("title", title))
+	}
+	t.log.LogAttrs(ctx, slog.LevelDebug, "http exchange", attrs...)
+	return resp, nil
+}
+
+// requestForm returns the redacted form of a form-encoded request, and the
+// request to send: req itself, or a shallow copy whose body replays what
+// was read.
+func (t *debugTransport) requestForm(req *http.Request) (*http.Request, string) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return req, ""
+	}
+	mt, _, _ := mime.ParseMediaType(req.Header.Get("Content-Type"))
+	if mt != "application/x-www-form-urlencoded" {
+		return req, ""
+	}
+	var data []byte
+	complete := false
+	if req.GetBody != nil {
+		// Read a copy; the body that goes out is left untouched.
+		if b, err := req.GetBody(); err == nil {
+			data, _ = io.ReadAll(io.LimitReader(b, maxLoggedBody+1))
+			b.Close()
+			complete = len(data) <= maxLoggedBody
+		}
+	} else {
+		prefix, err := io.ReadAll(io.LimitReader(req.Body, maxLoggedBody+1))
+		complete = err == nil && len(prefix) <= maxLoggedBody
+		data = prefix
+		r2 := req.Clone(req.Context())
+		r2.Body = replayBody(prefix, err, req.Body)
+		req = r2
+	}
+	if !complete {
+		return req, "[not logged: too large]"
+	}
+	if _, err := url.ParseQuery(string(data)); err != nil {
+		return req, "[not logged: malformed]"
+	}
+	return req, redactForm(string(data))
+}
+
+// redactForm lists the fields of a form body in the order they were sent.
+func redactForm(raw string) string {
+	var b strings.Builder
+	for _, kv := range strings.Split(raw, "&") {
+		if kv == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		name, err := url.QueryUnescape(k)
+		if err != nil {
+			name = k
+		}
+		if b.Len() > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(name)
+		b.WriteByte('=')
+		if safeFields[strings.ToLower(name)] {
+			val, err := url.QueryUnescape(v)
+			if err != nil {
+				val = Redacted
+			}
+			b.WriteString(val)
+		} else {
+			b.WriteString(Redacted)
+		}
+	}
+	return b.String()
+}
+
+// safeFields are the names (lower case) whose values the debug log shows in
+// a form body. Every other form value is redacted: a generic portal can name
+// its password field anything. In a URL these are never redacted either.
+var safeFields = map[string]bool{
+	"username": true, "user": true, "userid": true, "user_id": true,
+	"login": true, "loginname": true, "email": true, "j_username": true,
+	"authmethod": true, "kmsi": true, "relaystate": true,
+	"client-request-id": true, "_eventid": true, "_eventid_proceed": true,
+}
+
+// sensitiveParts are the substrings (lower case) that make a parameter name
+// sensitive. Redacting too much costs a little debugging; too little leaks.
+var sensitiveParts = []string{
+	"pass", "pwd", "secret", "code", "otp", "token", "saml", "answer",
+	"context", "state", "signature", "sig", "key", "ticket", "nonce",
+	"assertion", "session", "pin", "cred", "wresult", "wctx",
+}
+
+// SensitiveName reports whether the value of a query parameter or form
+// field with this name must not be logged: passwords, codes, tokens,
+// SAMLRequest/SAMLResponse, ADFS Context, state handles, signatures...
+func SensitiveName(name string) bool {
+	n := strings.ToLower(name)
+	if safeFields[n] {
+		return false
+	}
+	for _, p := range sensitiveParts {
+		if strings.Contains(n, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// RedactURL returns u as text with the values of sensitive query parameters
+// replaced by [redacted], any password in the user info and the fragment
+// removed.
+func RedactURL(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	c := *u
+	c.User = nil
+	c.Fragment, c.RawFragment = "", ""
+	if c.RawQuery != "" {
+		var b strings.Builder
+		for _, kv := range strings.Split(c.RawQuery, "&") {
+			if b.Len() > 0 {
+				b.WriteByte('&')
+			}
+			k, _, hasValue := strings.Cut(kv, "=")
+			name, err := url.QueryUnescape(k)
+			if err != nil {
+				name = k
+			}
+			if hasValue && SensitiveName(name) {
+				b.WriteString(k + "=" + Redacted)
+			} else {
+				b.WriteString(kv)
+			}
+		}
+		c.RawQuery = b.String()
+	}
+	return c.String()
+}
+
+func cookieNames(cs []*http.Cookie) string {
+	names := make([]string, 0, len(cs))
+	for _, c := range cs {
+		names = append(names, c.Name)
+	}
+	return strings.Join(names, ",")
+}
+
+// responseTitle reads the start of an HTML response for its <title>,
+// restoring resp.Body.
+func responseTitle(req *http.Request, resp *http.Response, ct string) (string, bool) {
+	mt, _, _ := mime.ParseMediaType(ct)
+	if mt != "text/html" && mt != "application/xhtml+xml" {
+		return "", false
+	}
+	if req.Method == http.MethodHead || resp.Body == nil || resp.Body == http.NoBody {
+		return "", false
+	}
+	prefix, err := io.ReadAll(io.LimitReader(resp.Body, maxLoggedBody))
+	resp.Body = replayBody(prefix, err, resp.Body)
+	return htmlTitle(prefix)
+}
+
+// htmlTitle returns the trimmed text of the first <title> in a (possibly
+// truncated) HTML document.
+func htmlTitle(doc []byte) (string, bool) {
+	z := html.NewTokenizer(bytes.NewReader(doc))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return "", false
+		case html.StartTagToken:
+			name, _ := z.TagName()
+			if atom.Lookup(name) != atom.Title {
+				continue
+			}
+			var title strings.Builder
+			for z.Next() == html.TextToken {
+				title.Write(z.Text())
+			}
+			return strings.Join(strings.Fields(title.String()), " "), true
+		}
+	}
+}
+
+// replayBody returns a body that yields prefix, then the rest of orig (or
+// readErr, if reading the prefix failed), and closes orig.
+func replayBody(prefix []byte, readErr error, orig io.ReadCloser) io.ReadCloser {
+	var rest io.Reader = orig
+	if readErr != nil {
+		rest = errReader{readErr}
+	}
+	return &replay{Reader: io.MultiReader(bytes.NewReader(prefix), rest), closer: orig}
+}
+
+type replay struct {
+	io.Reader
+	closer io.Closer
+}
+
+func (r *replay) Close() error { return r.closer.Close() }
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
