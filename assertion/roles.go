@@ -120,7 +120,7 @@ func NewRole(roleARN, principalARN string) (Role, error) {
 		return Role{}, err
 	}
 	if p.Partition != r.Partition {
-		return Role{}, fmt.Errorf("the role is in partition %q but the saml provider in %q", r.Partition, p.Partition)
+		return Role{}, fmt.Errorf("the role (partition %q) and the saml provider (partition %q) must be in the same partition", r.Partition, p.Partition)
 	}
 	r.PrincipalARN = principalARN
 	return r, nil
