@@ -1,0 +1,370 @@
+// Package form is the generic SAML portal driver: it opens the URL that
+// starts an IdP-initiated sign-in to AWS and follows the portal's pages the
+// way a person with a browser would, until a page carries a SAMLResponse.
+//
+// Each page is read with htmlform and handled by the first rule that fits:
+//
+//  1. a form with a SAMLResponse input ends the walk; its value is returned
+//     (the form itself, which would post to AWS, is not submitted);
+//  2. a form with a password field gets the username and the password; its
+//     hidden fields (SimpleSAMLphp's AuthState...) are kept. The same kind
+//     of form coming back after the password was posted is a rejection
+//     (*idp.RejectedError, idp.ErrRejected): the password is never posted
+//     twice;
+//  3. a form with one visible text input and no password asks for a
+//     one-time code (LoginInput.MFACode, tried once, else the Prompter), or
+//     for the username alone when the input is named like one (a portal
+//     that asks for the username first);
+//  4. a form holding only hidden fields is an auto-submit page (a script
+//     would post it on load) and is submitted as it is;
+//  5. anything else is an *idp.PageError naming the step, the page title and
+//     URL, with the page's own error message when one can be found.
+//
+// The walk stops after Config.MaxSteps pages, when the same auto-submit form
+// comes back (a loop), or when the context is done.
+package form
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/samlogin/samlogin/idp"
+	"github.com/samlogin/samlogin/idp/htmlform"
+	"github.com/samlogin/samlogin/internal/secret"
+)
+
+// DefaultMaxSteps is how many pages a sign-in may take when Config.MaxSteps
+// is zero.
+const DefaultMaxSteps = 12
+
+// maxCodeAttempts bounds how many prompted codes are tried on one code page.
+// A code given in LoginInput.MFACode is tried once only.
+const maxCodeAttempts = 3
+
+// Config is the driver's configuration.
+type Config struct {
+	// URL starts an IdP-initiated sign-in to AWS. It must be https, or http
+	// to a loopback host (see idp.CheckURL).
+	URL string
+	// MaxSteps bounds how many pages are read, the first one included.
+	// Zero means DefaultMaxSteps.
+	MaxSteps int
+}
+
+// Driver signs in at a generic SAML portal. It implements idp.Driver.
+type Driver struct {
+	start    *url.URL
+	maxSteps int
+	deps     idp.Deps
+}
+
+var _ idp.Driver = (*Driver)(nil)
+
+// New checks cfg and returns a driver that uses deps for HTTP, prompts and
+// logging. deps.Client is required; a nil deps.Log logs nothing; a nil
+// deps.Prompt makes a missing input an error wrapping idp.ErrNoPrompt.
+func New(cfg Config, deps idp.Deps) (*Driver, error) {
+	raw := strings.TrimSpace(cfg.URL)
+	if raw == "" {
+		return nil, errors.New("form: no sign-in URL")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, errors.New("form: the sign-in URL is not a valid URL")
+	}
+	if err := idp.CheckURL(u); err != nil {
+		return nil, fmt.Errorf("form: sign-in URL: %w", err)
+	}
+	if cfg.MaxSteps < 0 {
+		return nil, fmt.Errorf("form: MaxSteps %d is negative", cfg.MaxSteps)
+	}
+	if cfg.MaxSteps == 0 {
+		cfg.MaxSteps = DefaultMaxSteps
+	}
+	if deps.Client == nil {
+		return nil, errors.New("form: no HTTP client")
+	}
+	if deps.Log == nil {
+		deps.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Driver{start: u, maxSteps: cfg.MaxSteps, deps: deps}, nil
+}
+
+// Step names, used in errors ("form: submit login form: ...") and logs.
+const (
+	stepOpen     = "open sign-in page"
+	stepLogin    = "submit login form"
+	stepUsername = "submit username"
+	stepCode     = "submit verification code"
+	stepAuto     = "follow auto-submit form"
+)
+
+// Login walks the portal's pages and returns the SAMLResponse (base64, as
+// the IdP would post it to AWS). It does not look inside it: a response
+// without roles is the caller's to report.
+func (d *Driver) Login(ctx context.Context, in idp.LoginInput) (secret.String, error) {
+	w := &walk{d: d, in: in, seen: map[string]bool{}}
+	step := stepOpen
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, d.start.String(), nil)
+	if err != nil {
+		return secret.String{}, fmt.Errorf("form: %s: %w", step, err)
+	}
+	d.deps.Log.DebugContext(ctx, "form: open sign-in page", "url", idp.RedactURL(d.start))
+	resp, err := d.deps.Client.Do(req)
+	if err != nil {
+		return secret.String{}, fail(step, redactErr(err))
+	}
+	for n := 1; ; n++ {
+		page, err := htmlform.ReadPage(resp, htmlform.DefaultMaxPage)
+		if err != nil {
+			return secret.String{}, fmt.Errorf("form: %s: %w", step, err)
+		}
+		d.deps.Log.DebugContext(ctx, "form: page", "n", n, "after", step,
+			"url", idp.RedactURL(page.URL), "status", page.Status, "title", page.Title, "forms", len(page.Forms))
+		if v, _, ok := page.SAMLResponse(); ok {
+			d.deps.Log.DebugContext(ctx, "form: found SAMLResponse", "n", n, "length", len(v))
+			return secret.New(v), nil
+		}
+		if err := ctx.Err(); err != nil {
+			return secret.String{}, fmt.Errorf("form: %s: %w", step, err)
+		}
+		if n >= d.maxSteps {
+			return secret.String{}, fmt.Errorf("form: %w", newPageError(step, page,
+				fmt.Sprintf("no SAMLResponse after %d pages (the limit)", d.maxSteps)))
+		}
+		if resp, step, err = w.next(ctx, page, step); err != nil {
+			return secret.String{}, err
+		}
+	}
+}
+
+// fail names the step in err.
+func fail(step string, err error) error {
+	return fmt.Errorf("form: %s: %w", step, err)
+}
+
+// walk is the state of one Login.
+type walk struct {
+	d  *Driver
+	in idp.LoginInput
+
+	passwordField string          // name of the password input posted; "" before
+	usernameForm  string          // key of the username-only form posted
+	codeForm      string          // key of the last code form posted
+	codeTries     int             // codes posted to codeForm
+	codeFromInput bool            // the last code posted came from in.MFACode
+	usedInputCode bool            // in.MFACode has been posted
+	seen          map[string]bool // auto-submit forms posted (method, action, values)
+}
+
+// next handles one page: it submits a form and returns the response and
+// the step that produced it, or the error that ends the walk.
+func (w *walk) next(ctx context.Context, page *htmlform.Page, prev string) (*http.Response, string, error) {
+	if f := page.FormWithPassword(); f != nil {
+		if pw := f.PasswordInputs(); w.passwordField != "" && len(pw) == 1 &&
+			pw[0].Name != "" && pw[0].Name != w.passwordField && len(textInputs(f)) == 0 {
+			// A second, different secret field after the password: a
+			// passcode typed into a password box.
+			return w.code(ctx, page, f, pw[0])
+		}
+		return w.login(ctx, page, f)
+	}
+	for _, f := range page.Forms {
+		texts := textInputs(f)
+		if len(texts) != 1 {
+			continue
+		}
+		if userLike(texts[0]) && !codeLike(texts[0]) {
+			return w.username(ctx, page, f, texts[0])
+		}
+		return w.code(ctx, page, f, texts[0])
+	}
+	for _, f := range page.Forms {
+		if f.IsAutoSubmit() {
+			return w.autoSubmit(ctx, page, f, prev)
+		}
+	}
+	return nil, "", fmt.Errorf("form: %w", newPageError(prev, page, ""))
+}
+
+// login fills and posts a username/password form.
+func (w *walk) login(ctx context.Context, page *htmlform.Page, f *htmlform.Form) (*http.Response, string, error) {
+	if w.passwordField != "" {
+		return nil, "", fail(stepLogin, &idp.RejectedError{Kind: idp.ErrRejected, Message: errorMessage(page)})
+	}
+	pw := f.PasswordInputs()
+	if len(pw) > 1 {
+		return nil, "", fmt.Errorf("form: %w", newPageError(stepLogin, page,
+			"the form asks for more than one password (a password change?); finish it in a browser first"))
+	}
+	if pw[0].Name == "" {
+		return nil, "", fmt.Errorf("form: %w", newPageError(stepLogin, page, "the password field has no name"))
+	}
+	v := f.Values()
+	user := w.in.Username
+	if u, ok := usernameInput(f, pw[0]); ok {
+		if user == "" {
+			user = strings.TrimSpace(u.Value)
+		}
+		if user == "" {
+			var err error
+			if user, err = w.ask(stepLogin, "Username"); err != nil {
+				return nil, "", err
+			}
+		}
+		v.Set(u.Name, user)
+	}
+	password := w.in.Password
+	if password.Empty() {
+		msg := "Password"
+		if user != "" {
+			msg = "Password for " + user
+		}
+		var err error
+		if password, err = w.askSecret(stepLogin, msg, "password"); err != nil {
+			return nil, "", err
+		}
+	}
+	v.Set(pw[0].Name, password.Reveal())
+	addDefaultButton(f, v)
+	w.passwordField = pw[0].Name // from here on, never post a password again
+	return w.submit(ctx, stepLogin, f, v)
+}
+
+// username posts a form that asks for the username alone.
+func (w *walk) username(ctx context.Context, page *htmlform.Page, f *htmlform.Form, in htmlform.Input) (*http.Response, string, error) {
+	key := formKey(f, in)
+	if w.usernameForm == key {
+		return nil, "", fail(stepUsername, &idp.RejectedError{Kind: idp.ErrRejected, Message: errorMessage(page)})
+	}
+	user := w.in.Username
+	if user == "" {
+		user = strings.TrimSpace(in.Value)
+	}
+	if user == "" {
+		var err error
+		if user, err = w.ask(stepUsername, "Username"); err != nil {
+			return nil, "", err
+		}
+	}
+	v := f.Values()
+	v.Set(in.Name, user)
+	addDefaultButton(f, v)
+	w.usernameForm = key
+	return w.submit(ctx, stepUsername, f, v)
+}
+
+// code posts a one-time code into field. The same code form coming back
+// means the code was refused: a code from LoginInput is not tried again, a
+// prompted one is asked for again up to maxCodeAttempts times.
+func (w *walk) code(ctx context.Context, page *htmlform.Page, f *htmlform.Form, field htmlform.Input) (*http.Response, string, error) {
+	key := formKey(f, field)
+	if w.codeForm == key {
+		msg := errorMessage(page)
+		if w.codeFromInput || w.codeTries >= maxCodeAttempts {
+			return nil, "", fail(stepCode, &idp.RejectedError{Kind: idp.ErrMFARejected, Message: msg})
+		}
+		if msg == "" {
+			msg = "the code was not accepted"
+		}
+		w.d.deps.Say("%s; try again", msg)
+	} else {
+		w.codeForm, w.codeTries = key, 0
+	}
+	var code secret.String
+	w.codeFromInput = false
+	if !w.in.MFACode.Empty() && !w.usedInputCode {
+		code, w.usedInputCode, w.codeFromInput = w.in.MFACode, true, true
+	} else {
+		var err error
+		if code, err = w.askSecret(stepCode, "Verification code", "verification code"); err != nil {
+			return nil, "", err
+		}
+	}
+	v := f.Values()
+	v.Set(field.Name, strings.TrimSpace(code.Reveal()))
+	addDefaultButton(f, v)
+	w.codeTries++
+	return w.submit(ctx, stepCode, f, v)
+}
+
+// autoSubmit posts a hidden-fields-only form as its script would: without
+// a button. The same form (method, action and values) twice is a loop.
+func (w *walk) autoSubmit(ctx context.Context, page *htmlform.Page, f *htmlform.Form, prev string) (*http.Response, string, error) {
+	v := f.Values()
+	action := ""
+	if f.Action != nil {
+		action = f.Action.String()
+	}
+	key := f.Method + " " + action + " " + v.Encode()
+	if w.seen[key] {
+		return nil, "", fmt.Errorf("form: %w", newPageError(prev, page,
+			"the portal sent the same auto-submit form again (a loop)"))
+	}
+	w.seen[key] = true
+	return w.submit(ctx, stepAuto, f, v)
+}
+
+// submit sends v to the form's action and logs the field names, never the
+// values.
+func (w *walk) submit(ctx context.Context, step string, f *htmlform.Form, v url.Values) (*http.Response, string, error) {
+	names := make([]string, 0, len(v))
+	for k := range v {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	w.d.deps.Log.DebugContext(ctx, "form: submit", "step", step, "method", f.Method,
+		"action", idp.RedactURL(f.Action), "fields", strings.Join(names, ","))
+	resp, err := htmlform.Submit(ctx, w.d.deps.Client, f, v)
+	if err != nil {
+		return nil, "", fail(step, redactErr(err))
+	}
+	return resp, step, nil
+}
+
+// ask prompts for a visible value.
+func (w *walk) ask(step, msg string) (string, error) {
+	if w.d.deps.Prompt == nil {
+		return "", fail(step, fmt.Errorf("no username given: %w", idp.ErrNoPrompt))
+	}
+	s, err := w.d.deps.Prompt.Input(msg)
+	if err != nil {
+		return "", fail(step, err)
+	}
+	return strings.TrimSpace(s), nil
+}
+
+// askSecret prompts for a secret; what names it in the error when the
+// prompter is missing.
+func (w *walk) askSecret(step, msg, what string) (secret.String, error) {
+	if w.d.deps.Prompt == nil {
+		return secret.String{}, fail(step, fmt.Errorf("no %s given: %w", what, idp.ErrNoPrompt))
+	}
+	s, err := w.d.deps.Prompt.Secret(msg)
+	if err != nil {
+		return secret.String{}, fail(step, err)
+	}
+	if s.Empty() {
+		return secret.String{}, fail(step, fmt.Errorf("empty %s", what))
+	}
+	return s, nil
+}
+
+// redactErr rewrites a *url.Error so that the URL in its message has no
+// sensitive query values (a state handle, a SAMLRequest).
+func redactErr(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil {
+			return &url.Error{Op: ue.Op, URL: idp.RedactURL(u), Err: ue.Err}
+		}
+		return &url.Error{Op: ue.Op, URL: idp.Redacted, Err: ue.Err}
+	}
+	return err
+}
