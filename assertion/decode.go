@@ -96,7 +96,7 @@ func formField(text string) (string, bool) {
 	}
 	for part := range strings.SplitSeq(text, "&") {
 		k, v, ok := strings.Cut(part, "=")
-		if !ok {
+		if !ok || len(k) > 3*len(FieldName)+8 { // not a field name: base64 with its padding
 			continue
 		}
 		if uk, err := url.QueryUnescape(strings.TrimSpace(k)); err == nil {
