@@ -1,0 +1,22 @@
+// Package idptest runs in-process identity providers that behave like the
+// real ones samlogin signs in to, for tests only (it imports testing).
+//
+// NewADFS starts an Active Directory Federation Services look-alike on
+// 127.0.0.1 (plain HTTP, or TLS with a certificate a test can trust through
+// CACertFile). It serves the captured ADFS pages in testdata/ (templated with
+// the server's URL, the user name and the error messages), and synthesised
+// pages of the same shape for what was not captured: the ADFS 2.0 ASP.NET
+// sign-in form, the Azure MFA push page, the method-choice page, the Duo
+// page, the error page and the "Working..." page that carries the
+// SAMLResponse.
+//
+// The server checks what the client sent, the way ADFS would: the
+// relying party, the credentials, the ASP.NET view state, the Context of an
+// additional-authentication page and the MSISAuth cookie that goes with it.
+// Requests records every request (fields in the order they were sent, and
+// cookies) so that tests can assert what the client did, not only what it
+// got.
+//
+// Which facts come from real ADFS and which are guesses is listed in
+// testdata/README.md.
+package idptest
