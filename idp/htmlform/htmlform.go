@@ -287,15 +287,17 @@ func (f *Form) VisibleTextInputs() []Input {
 	return out
 }
 
-// IsAutoSubmit reports whether the form holds only hidden inputs (at least
-// one with a name) and buttons: the shape of a SAML POST-binding page or of
-// an intermediate page a script submits on load.
+// IsAutoSubmit reports whether the form holds only hidden inputs and
+// buttons, with at least one named hidden input carrying a value: the shape
+// of a SAML POST-binding page or of an intermediate page a script submits
+// on load. (ADFS's "options" form, one empty hidden AuthMethod that a
+// script fills, is not one.)
 func (f *Form) IsAutoSubmit() bool {
 	hidden := false
 	for _, in := range f.Inputs {
 		switch {
 		case in.Hidden:
-			hidden = hidden || in.Name != ""
+			hidden = hidden || (in.Name != "" && in.Value != "")
 		case in.IsButton():
 		default:
 			return false
