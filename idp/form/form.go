@@ -166,6 +166,9 @@ type walk struct {
 // next handles one page: it submits a form and returns the response and
 // the step that produced it, or the error that ends the walk.
 func (w *walk) next(ctx context.Context, page *htmlform.Page, prev string) (*http.Response, string, error) {
+	if hasSAMLField(page) {
+		return nil, "", fmt.Errorf("form: %w", newPageError(prev, page, "the page's SAMLResponse field is empty"))
+	}
 	if f := page.FormWithPassword(); f != nil {
 		if pw := f.PasswordInputs(); w.passwordField != "" && len(pw) == 1 &&
 			pw[0].Name != "" && pw[0].Name != w.passwordField && len(textInputs(f)) == 0 {

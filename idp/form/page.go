@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 
 	"github.com/samlogin/samlogin/idp"
 	"github.com/samlogin/samlogin/idp/htmlform"
@@ -146,7 +148,7 @@ func errorMessage(page *htmlform.Page) string {
 			if hidden(s) {
 				return true
 			}
-			msg = collapse(s.Text())
+			msg = visibleText(s)
 			return msg == ""
 		})
 		if msg != "" {
@@ -159,17 +161,41 @@ func errorMessage(page *htmlform.Page) string {
 // hidden reports whether s or an ancestor is hidden by the hidden or
 // aria-hidden attribute or by an inline display:none / visibility:hidden.
 func hidden(s *goquery.Selection) bool {
-	for n := s; n.Length() > 0; n = n.Parent() {
-		if _, ok := n.Attr("hidden"); ok {
-			return true
+	for _, n := range s.Nodes {
+		for ; n != nil; n = n.Parent {
+			if n.Type == html.ElementNode && hiddenNode(n) {
+				return true
+			}
 		}
-		if v, _ := n.Attr("aria-hidden"); strings.EqualFold(v, "true") {
+	}
+	return false
+}
+
+// inline are the elements whose text runs on with the text around them.
+var inline = map[atom.Atom]bool{
+	atom.A: true, atom.Abbr: true, atom.B: true, atom.Bdi: true, atom.Bdo: true,
+	atom.Cite: true, atom.Code: true, atom.Data: true, atom.Dfn: true, atom.Em: true,
+	atom.Font: true, atom.I: true, atom.Kbd: true, atom.Label: true, atom.Mark: true,
+	atom.Q: true, atom.S: true, atom.Samp: true, atom.Small: true, atom.Span: true,
+	atom.Strong: true, atom.Sub: true, atom.Sup: true, atom.Time: true, atom.U: true,
+	atom.Var: true,
+}
+
+// hiddenNode reports whether the element itself is hidden.
+func hiddenNode(n *html.Node) bool {
+	for _, a := range n.Attr {
+		switch strings.ToLower(a.Key) {
+		case "hidden":
 			return true
-		}
-		style, _ := n.Attr("style")
-		style = strings.ToLower(strings.ReplaceAll(style, " ", ""))
-		if strings.Contains(style, "display:none") || strings.Contains(style, "visibility:hidden") {
-			return true
+		case "aria-hidden":
+			if strings.EqualFold(strings.TrimSpace(a.Val), "true") {
+				return true
+			}
+		case "style":
+			style := strings.ToLower(strings.Join(strings.Fields(a.Val), ""))
+			if strings.Contains(style, "display:none") || strings.Contains(style, "visibility:hidden") {
+				return true
+			}
 		}
 	}
 	return false
@@ -222,14 +248,47 @@ func snippet(page *htmlform.Page) string {
 	}
 	c := main.Clone()
 	c.Find("script, style, noscript, template, form, pre").Remove()
-	text := collapse(c.Text())
+	text := visibleText(c)
 	if page.Title != "" {
 		text = strings.TrimSpace(strings.TrimPrefix(text, page.Title))
 	}
 	return truncate(text, snippetLen)
 }
 
-func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+// visibleText is the text of s, with elements hidden by attribute or
+// inline style left out, and a space between the texts of elements (so
+// that "<h3>A</h3><p>B</p>" reads "A B", while "<b>A</b>." stays "A."),
+// white space collapsed.
+func visibleText(s *goquery.Selection) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		switch n.Type {
+		case html.TextNode:
+			b.WriteString(n.Data)
+			return
+		case html.ElementNode:
+			if hiddenNode(n) {
+				return
+			}
+			switch n.DataAtom {
+			case atom.Script, atom.Style, atom.Template, atom.Noscript:
+				return
+			}
+			if !inline[n.DataAtom] {
+				b.WriteByte(' ')
+				defer b.WriteByte(' ')
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	for _, n := range s.Nodes {
+		walk(n)
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
 
 // truncate cuts s to at most n runes, marking the cut with "…".
 func truncate(s string, n int) string {
@@ -238,4 +297,17 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return strings.TrimSpace(string(r[:n])) + "…"
+}
+
+// hasSAMLField reports whether a form on the page has a SAMLResponse input
+// (found empty, since Page.SAMLResponse did not return it).
+func hasSAMLField(page *htmlform.Page) bool {
+	for _, f := range page.Forms {
+		for _, in := range f.Inputs {
+			if strings.EqualFold(in.Name, "SAMLResponse") {
+				return true
+			}
+		}
+	}
+	return false
 }
