@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -199,6 +200,9 @@ func NewADFS(t testing.TB, o ADFSOptions) *ADFS {
 		visitCookie: token(8),
 	}
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	// Handshakes refused by a client that does not trust the certificate
+	// are expected in tests; keep them out of the output.
+	s.srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	if o.TLS {
 		s.srv.StartTLS()
 	} else {
@@ -264,7 +268,8 @@ func (s *ADFS) Logins() int {
 }
 
 // PasswordPosts is the number of requests that carried a password for user
-// (any form: UserName/Password or the ADFS 2.0 field names).
+// (UserName/Password or the ADFS 2.0 field names), whatever the server did
+// with them: a password sent is a password that may count towards a lockout.
 func (s *ADFS) PasswordPosts(user string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -288,6 +293,11 @@ func (s *ADFS) serve(w http.ResponseWriter, r *http.Request) {
 	rec, form := record(r)
 	s.mu.Lock()
 	s.reqs = append(s.reqs, rec)
+	for _, pair := range [][2]string{{"UserName", "Password"}, {"ctl00$ContentPlaceHolder1$UsernameTextBox", "ctl00$ContentPlaceHolder1$PasswordTextBox"}} {
+		if form.Get(pair[1]) != "" {
+			s.pwPosts[strings.ToLower(form.Get(pair[0]))]++
+		}
+	}
 	s.mu.Unlock()
 
 	if s.o.Latency > 0 {
@@ -393,9 +403,6 @@ func (s *ADFS) formsPost(w http.ResponseWriter, r *http.Request, form url.Values
 		return
 	}
 	user, pw := users[0], pws[0]
-	s.mu.Lock()
-	s.pwPosts[strings.ToLower(user)]++
-	s.mu.Unlock()
 	if len(users) > 1 && users[0] != users[1] {
 		// A browser sends the visible UserName only; two different values
 		// means the client filled a field it should have left alone.
@@ -527,11 +534,6 @@ func (s *ADFS) formsSignIn20(w http.ResponseWriter, r *http.Request, rec Recorde
 	}
 	user := form.Get("ctl00$ContentPlaceHolder1$UsernameTextBox")
 	pw := form.Get("ctl00$ContentPlaceHolder1$PasswordTextBox")
-	if pw != "" {
-		s.mu.Lock()
-		s.pwPosts[strings.ToLower(user)]++
-		s.mu.Unlock()
-	}
 	if form.Get("__VIEWSTATE") != s.viewState || form.Get("__EVENTVALIDATION") != s.eventValid {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusInternalServerError)
