@@ -1,0 +1,168 @@
+package idp
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// Secret values of the exchange below; none may reach the log.
+var secrets = []string{
+	"hunter2-Passw0rd", "ctx-ENCRYPTED-blob", "otp-123456", "saml-RESPONSE-b64",
+	"saml-REQUEST-b64", "cookie-VALUE-sent", "cookie-VALUE-set", "bearer-TOKEN",
+	"query-CODE-value", "userinfo-PASS", "fragment-TOKEN",
+}
+
+func TestDebugTransportWholeExchange(t *testing.T) {
+	var gotForm url.Values
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/adfs/ls":
+			r.ParseForm()
+			gotForm = r.PostForm
+			http.SetCookie(w, &http.Cookie{Name: "MSISAuth", Value: "cookie-VALUE-set", Path: "/"})
+			w.Header().Set("Location", "/saml?SAMLRequest=saml-REQUEST-b64&RelayState=https%3A%2F%2Fconsole.aws.amazon.com#fragment-TOKEN")
+			w.WriteHeader(http.StatusFound)
+		case "/saml":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			io.WriteString(w, `<html><head><title> Working...
+			</title></head><body><form method="post" action="https://signin.aws.amazon.com/saml">
+			<input type="hidden" name="SAMLResponse" value="saml-RESPONSE-b64"></form></body></html>`)
+		}
+	}))
+	defer srv.Close()
+
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c := newClient(t, HTTPOptions{Log: logger})
+	srvURL := mustURL(t, srv.URL)
+	c.Jar.SetCookies(srvURL, []*http.Cookie{{Name: "MSISSamlRequest", Value: "cookie-VALUE-sent"}})
+
+	form := url.Values{
+		"UserName":   {`EXAMPLE\alice`},
+		"Password":   {"hunter2-Passw0rd"},
+		"AuthMethod": {"FormsAuthentication"},
+		"Context":    {"ctx-ENCRYPTED-blob"},
+		"Passcode":   {"otp-123456"},
+		"Kmsi":       {"true"},
+	}
+	u := strings.Replace(srv.URL, "http://", "http://alice:userinfo-PASS@", 1) +
+		"/adfs/ls?client-request-id=42&code=query-CODE-value#fragment-TOKEN"
+	req, _ := http.NewRequestWithContext(context.Background(), "POST", u, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Authorization", "Bearer bearer-TOKEN")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+
+	// The real client saw everything, unchanged.
+	if gotForm.Encode() != form.Encode() {
+		t.Errorf("server got form %v, want %v", gotForm, form)
+	}
+	if !bytes.Contains(body, []byte(`value="saml-RESPONSE-b64"`)) || !bytes.HasSuffix(body, []byte("</html>")) {
+		t.Errorf("client got body %q", body)
+	}
+
+	log := buf.String()
+	t.Logf("debug log:\n%s", log)
+	for _, s := range secrets {
+		if strings.Contains(log, s) {
+			t.Errorf("debug log leaks %q", s)
+		}
+	}
+	for _, want := range []string{
+		"method=POST", `UserName=EXAMPLE\\alice`, "Password=[redacted]", "AuthMethod=FormsAuthentication",
+		"Context=[redacted]", "Passcode=[redacted]", "Kmsi=true",
+		"client-request-id=42", "code=[redacted]", "cookies=MSISSamlRequest", "status=302",
+		"SAMLRequest=[redacted]", "RelayState=https%3A%2F%2Fconsole.aws.amazon.com",
+		"set_cookies=MSISAuth", "method=GET", "status=200", `content_type="text/html; charset=utf-8"`,
+		`title=Working...`,
+	} {
+		if !strings.Contains(log, want) {
+			t.Errorf("debug log lacks %s", want)
+		}
+	}
+}
+
+// A request body without GetBody is read, logged and replayed whole.
+func TestDebugTransportReplaysBody(t *testing.T) {
+	var got string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got = string(b)
+	}))
+	defer srv.Close()
+	var buf bytes.Buffer
+	c := newClient(t, HTTPOptions{Log: slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+
+	const sent = "username=bob&password=s3cret-VALUE"
+	big := strings.Repeat("x", maxLoggedBody)
+	for _, body := range []string{sent, "username=bob&blob=" + big} {
+		req, _ := http.NewRequest("POST", srv.URL, io.MultiReader(strings.NewReader(body)))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got != body {
+			t.Errorf("server got %d bytes, want %d", len(got), len(body))
+		}
+	}
+	log := buf.String()
+	if strings.Contains(log, "s3cret-VALUE") || !strings.Contains(log, "password=[redacted]") {
+		t.Errorf("log = %s", log)
+	}
+	if !strings.Contains(log, "not logged: too large") {
+		t.Errorf("large body: log = %s", log)
+	}
+}
+
+func TestNoDebugTransportWhenQuiet(t *testing.T) {
+	c := newClient(t, HTTPOptions{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if _, ok := c.Transport.(*guardTransport).next.(*debugTransport); ok {
+		t.Error("debug transport installed at info level")
+	}
+}
+
+func TestRedactURL(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"https://idp.example.com/adfs/ls/?SAMLRequest=abc&RelayState=x&SigAlg=y&Signature=z",
+			"https://idp.example.com/adfs/ls/?SAMLRequest=[redacted]&RelayState=x&SigAlg=[redacted]&Signature=[redacted]"},
+		{"https://idp.example.com/login?AuthState=_abc%3Ahttp&client-request-id=1",
+			"https://idp.example.com/login?AuthState=[redacted]&client-request-id=1"},
+		{"https://idp.example.com/cb?code=1&state=2&session_code=3&tab_id=4",
+			"https://idp.example.com/cb?code=[redacted]&state=[redacted]&session_code=[redacted]&tab_id=4"},
+		{"https://u:p@idp.example.com/x#access_token=1", "https://idp.example.com/x"},
+		{"https://idp.example.com/x?flag&password=", "https://idp.example.com/x?flag&password=[redacted]"},
+	}
+	for _, tt := range tests {
+		if got := RedactURL(mustURL(t, tt.in)); got != tt.want {
+			t.Errorf("RedactURL(%s)\n got %s\nwant %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestSensitiveName(t *testing.T) {
+	for _, n := range []string{"Password", "passwd", "pass", "PIN", "client_secret", "code", "VerificationCode",
+		"otp", "access_token", "SAMLResponse", "SAMLart", "Passcode", "ChallengeQuestionAnswer", "Context",
+		"AuthState", "Signature", "wresult", "session_state"} {
+		if !SensitiveName(n) {
+			t.Errorf("SensitiveName(%q) = false", n)
+		}
+	}
+	for _, n := range []string{"UserName", "AuthMethod", "RelayState", "client-request-id", "loginToRp", "Kmsi"} {
+		if SensitiveName(n) {
+			t.Errorf("SensitiveName(%q) = true", n)
+		}
+	}
+}
