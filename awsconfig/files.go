@@ -1,0 +1,266 @@
+package awsconfig
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gofrs/flock"
+
+	"github.com/samlogin/samlogin/awsconfig/ini"
+)
+
+// LockTimeout bounds how long Update and UpdateMany wait for another
+// process to release a file.
+var LockTimeout = 30 * time.Second
+
+// ErrLockTimeout is returned (wrapped, naming the lock file) when a lock is
+// not free after LockTimeout.
+var ErrLockTimeout = errors.New("timed out waiting for lock")
+
+// tempInfix marks the temporary files Update writes next to the file it
+// replaces: "credentials.samlogin-tmp-123456".
+const tempInfix = ".samlogin-tmp-"
+
+// Paths are the two AWS shared files.
+type Paths struct {
+	Config, Credentials string
+}
+
+// DefaultPaths returns the files the AWS tools use: AWS_CONFIG_FILE and
+// AWS_SHARED_CREDENTIALS_FILE when set, else ~/.aws/config and
+// ~/.aws/credentials under home. A leading "~" or "~/" in the variables is
+// expanded to home, as the aws CLI (botocore) does; aws-sdk-go-v2 itself
+// takes the value literally, but a literal "~" directory is never what a
+// user means.
+func DefaultPaths(getenv func(string) string, home string) Paths {
+	pick := func(env, def string) string {
+		v := getenv(env)
+		switch {
+		case v == "":
+			return filepath.Join(home, ".aws", def)
+		case v == "~":
+			return home
+		case strings.HasPrefix(v, "~/") || strings.HasPrefix(v, "~"+string(filepath.Separator)):
+			return filepath.Join(home, v[2:])
+		}
+		return v
+	}
+	return Paths{
+		Config:      pick("AWS_CONFIG_FILE", "config"),
+		Credentials: pick("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+	}
+}
+
+// Read parses the file at path without locking it: writers replace files by
+// rename, so a reader sees the old or the new file whole. A missing file is
+// an empty File.
+func Read(path string) (*ini.File, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &ini.File{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	f, err := ini.Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return f, nil
+}
+
+// Update edits one file: see UpdateMany.
+func Update(path string, fn func(f *ini.File) error) error {
+	return UpdateMany([]string{path}, func(files []*ini.File) error { return fn(files[0]) })
+}
+
+// UpdateMany edits several files together. It takes each file's lock (the
+// file "PATH.lock", created 0600 and left in place: removing a lock file
+// races with the next process to open it), in the order of the files' real
+// paths, so two processes never wait on each other crosswise. Then it reads
+// and parses every file (missing = empty) and calls fn with them in the
+// order of paths. A parse error or an error from fn returns before anything
+// is written. Each file whose bytes changed is then replaced atomically: a
+// temporary file in the same folder, fsync, rename over the file, fsync of
+// the folder. An existing file keeps its mode; a new one is 0600, in
+// folders created 0700.
+//
+// A path that is a symbolic link is resolved, so the link stays and its
+// target is updated. Two paths naming the same file get the same *ini.File.
+//
+// The files are replaced one after the other: if writing the second fails,
+// the first is already written (the error says which).
+//
+// A writer that dies between creating its temporary file and renaming it
+// leaves the temporary file behind. The next UpdateMany on that file, which
+// holds the lock and so knows no writer is running, removes it.
+func UpdateMany(paths []string, fn func(files []*ini.File) error) error {
+	resolved := make([]string, len(paths))
+	for i, p := range paths {
+		r, err := resolve(p)
+		if err != nil {
+			return err
+		}
+		resolved[i] = r
+	}
+	order := slices.Clone(resolved)
+	slices.Sort(order)
+	order = slices.Compact(order)
+
+	ctx, cancel := context.WithTimeout(context.Background(), LockTimeout)
+	defer cancel()
+	for _, p := range order {
+		unlock, err := lock(ctx, p)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
+
+	type state struct {
+		file *ini.File
+		orig []byte
+		mode fs.FileMode
+		ok   bool // the file exists
+	}
+	states := map[string]*state{}
+	for _, p := range order {
+		removeStaleTemps(p)
+		st := &state{mode: 0o600}
+		data, err := os.ReadFile(p)
+		switch {
+		case err == nil:
+			st.ok = true
+			if fi, err := os.Stat(p); err == nil {
+				st.mode = fi.Mode().Perm()
+			}
+		case errors.Is(err, fs.ErrNotExist):
+		default:
+			return err
+		}
+		if st.file, err = ini.Parse(data); err != nil {
+			return fmt.Errorf("%s: %w", p, err)
+		}
+		st.orig = data
+		states[p] = st
+	}
+	files := make([]*ini.File, len(resolved))
+	for i, p := range resolved {
+		files[i] = states[p].file
+	}
+	if err := fn(files); err != nil {
+		return err
+	}
+	for _, p := range order {
+		st := states[p]
+		data := st.file.Bytes()
+		if st.ok && string(data) == string(st.orig) {
+			continue
+		}
+		if !st.ok && len(data) == 0 {
+			continue
+		}
+		if err := writeAtomic(p, data, st.mode); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// resolve returns the absolute path of the file path names, following
+// symbolic links to an existing target.
+func resolve(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	if r, err := filepath.EvalSymlinks(abs); err == nil {
+		return r, nil
+	}
+	return abs, nil
+}
+
+// lock takes the cross-process lock of path.
+func lock(ctx context.Context, path string) (func(), error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	name := path + ".lock"
+	l := flock.New(name)
+	ok, err := l.TryLockContext(ctx, 5*time.Millisecond)
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return nil, fmt.Errorf("lock %s: %w", name, err)
+	}
+	if !ok {
+		return nil, fmt.Errorf("lock %s: %w after %v (another samlogin running? remove the file if not)", name, ErrLockTimeout, LockTimeout)
+	}
+	return func() { _ = l.Unlock() }, nil
+}
+
+// removeStaleTemps removes temporary files left by a writer that died. Call
+// it holding the file's lock.
+func removeStaleTemps(path string) {
+	stale, _ := filepath.Glob(filepath.Join(filepath.Dir(path), globEscape(filepath.Base(path))+tempInfix+"*"))
+	for _, s := range stale {
+		_ = os.Remove(s)
+	}
+}
+
+func globEscape(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`, `[`, `\[`)
+	return r.Replace(s)
+}
+
+// writeAtomic replaces path with data: temporary file in the same folder,
+// fsync, rename, fsync of the folder.
+func writeAtomic(path string, data []byte, mode fs.FileMode) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, filepath.Base(path)+tempInfix+"*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tmp.Close()
+			_ = os.Remove(tmp.Name())
+			err = fmt.Errorf("write %s: %w", path, err)
+		}
+	}()
+	if err = tmp.Chmod(mode); err != nil {
+		return err
+	}
+	if _, err = tmp.Write(data); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	return syncDir(dir)
+}
+
+// syncDir makes a rename in dir durable. Some systems (Windows) cannot open
+// or sync a folder; that is not an error there.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return nil
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, errors.ErrUnsupported) && !errors.Is(err, fs.ErrInvalid) {
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	return nil
+}

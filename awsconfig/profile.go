@@ -1,0 +1,183 @@
+package awsconfig
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/samlogin/samlogin/awsconfig/ini"
+	"github.com/samlogin/samlogin/internal/secret"
+)
+
+// Keys samlogin writes in the credentials file section of a profile.
+const (
+	KeyAccessKeyID     = "aws_access_key_id"
+	KeySecretAccessKey = "aws_secret_access_key"
+	KeySessionToken    = "aws_session_token"
+	KeyExpires         = "x_security_token_expires"
+	KeyPrincipalARN    = "x_principal_arn"
+)
+
+// SettingPrefix starts every key samlogin keeps in a config profile.
+const SettingPrefix = "samlogin_"
+
+// ErrInvalidProfile is returned by WriteProfile for a profile, chain or
+// setting name it will not write.
+var ErrInvalidProfile = errors.New("invalid profile")
+
+// ConfigSection returns the config file section of a profile: "default" for
+// the default profile, "profile NAME" otherwise. In the credentials file
+// the section is always NAME.
+func ConfigSection(profile string) string {
+	if profile == "default" {
+		return "default"
+	}
+	return "profile " + profile
+}
+
+// ProfileWrite is what a sign-in writes.
+type ProfileWrite struct {
+	Profile                       string
+	AccessKeyID                   string
+	SecretAccessKey, SessionToken secret.String
+	Expiration                    time.Time // x_security_token_expires, RFC 3339 UTC
+	PrincipalARN                  string    // the assumed-role ARN, x_principal_arn
+	Region, Output                string    // written in config when not empty
+	// Settings are samlogin's own keys, written in the profile's config
+	// section; each starts with "samlogin_". An empty value removes the key.
+	Settings map[string]string
+	// Chains are extra profiles that assume a role with this profile's
+	// credentials.
+	Chains []Chain
+}
+
+// Chain is a profile "[profile Name]" with role_arn = RoleARN and
+// source_profile = the written profile, and region when one is written.
+// samlogin owns exactly those three keys there.
+type Chain struct{ Name, RoleARN string }
+
+// WriteProfile writes the credentials and settings of w.Profile, and its
+// chained profiles, under the locks of both files (one UpdateMany). Only the
+// keys listed on ProfileWrite are touched; every other byte of both files is
+// kept. Writing the same profile again edits the same lines.
+func WriteProfile(p Paths, w ProfileWrite) error {
+	if err := checkWrite(w); err != nil {
+		return err
+	}
+	return UpdateMany([]string{p.Config, p.Credentials}, func(files []*ini.File) error {
+		cfg, creds := files[0], files[1]
+
+		sect := w.Profile
+		if err := setAll(creds, sect, [][2]string{
+			{KeyAccessKeyID, w.AccessKeyID},
+			{KeySecretAccessKey, w.SecretAccessKey.Reveal()},
+			{KeySessionToken, w.SessionToken.Reveal()},
+			{KeyExpires, expires(w.Expiration)},
+			{KeyPrincipalARN, w.PrincipalARN},
+		}, true); err != nil {
+			return fmt.Errorf("credentials file: profile %q: %w", w.Profile, err)
+		}
+
+		sect = ConfigSection(w.Profile)
+		kv := [][2]string{{"region", w.Region}, {"output", w.Output}}
+		if err := setAll(cfg, sect, kv, false); err != nil {
+			return fmt.Errorf("config file: profile %q: %w", w.Profile, err)
+		}
+		kv = kv[:0]
+		for _, k := range slices.Sorted(maps.Keys(w.Settings)) {
+			kv = append(kv, [2]string{k, w.Settings[k]})
+		}
+		if err := setAll(cfg, sect, kv, true); err != nil {
+			return fmt.Errorf("config file: profile %q: %w", w.Profile, err)
+		}
+
+		for _, c := range w.Chains {
+			if err := setAll(cfg, ConfigSection(c.Name), [][2]string{
+				{"role_arn", c.RoleARN},
+				{"source_profile", w.Profile},
+				{"region", w.Region},
+			}, true); err != nil {
+				return fmt.Errorf("config file: chained profile %q: %w", c.Name, err)
+			}
+		}
+		return nil
+	})
+}
+
+// setAll sets each key; an empty value deletes the key when del is true and
+// leaves it alone otherwise.
+func setAll(f *ini.File, section string, kv [][2]string, del bool) error {
+	for _, e := range kv {
+		if e[1] == "" {
+			if del {
+				f.Delete(section, e[0])
+			}
+			continue
+		}
+		if err := f.Set(section, e[0], e[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func expires(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func checkWrite(w ProfileWrite) error {
+	if err := checkName(w.Profile); err != nil {
+		return err
+	}
+	for k := range w.Settings {
+		if !strings.HasPrefix(k, SettingPrefix) || len(k) == len(SettingPrefix) {
+			return fmt.Errorf("%w: setting %q does not start with %q", ErrInvalidProfile, k, SettingPrefix)
+		}
+	}
+	for _, c := range w.Chains {
+		if err := checkName(c.Name); err != nil {
+			return err
+		}
+		if c.Name == w.Profile {
+			return fmt.Errorf("%w: chained profile %q is the profile itself", ErrInvalidProfile, c.Name)
+		}
+		if c.RoleARN == "" {
+			return fmt.Errorf("%w: chained profile %q has no role ARN", ErrInvalidProfile, c.Name)
+		}
+	}
+	return nil
+}
+
+// checkName accepts profile names that make the same section in both files
+// for every reader: no spaces, brackets, comment characters or control
+// characters.
+func checkName(name string) error {
+	if name == "" || strings.ContainsAny(name, " \t[]#;=") || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return fmt.Errorf("%w name %q", ErrInvalidProfile, name)
+	}
+	return nil
+}
+
+// ReadSettings returns the samlogin_* keys of the profile's config section,
+// with its region and output when set. A missing file or profile gives an
+// empty map.
+func ReadSettings(p Paths, profile string) (map[string]string, error) {
+	f, err := Read(p.Config)
+	if err != nil {
+		return nil, err
+	}
+	sect := ConfigSection(profile)
+	m := map[string]string{}
+	for _, k := range f.Keys(sect) {
+		if strings.HasPrefix(k, SettingPrefix) || k == "region" || k == "output" {
+			m[k], _ = f.Get(sect, k)
+		}
+	}
+	return m, nil
+}
