@@ -342,8 +342,13 @@ func AssumeRoleWithSAML(ctx context.Context, in AssumeInput) (*Credentials, erro
 		out, err := client.AssumeRoleWithSAML(ctx, makeSTSInput(in, duration))
 		if err == nil {
 			c := mapCredentials(out, duration)
+			now := time.Now
+			if in.Now != nil {
+				now = in.Now
+			}
 			log.DebugContext(ctx, "sts: granted", "assumed_role", c.AssumedRoleARN,
-				"access_key_id", c.AccessKeyID, "expiration", c.Expiration)
+				"access_key_id", c.AccessKeyID, "expiration", c.Expiration,
+				"expires_in", c.Expiration.Sub(now()).Round(time.Second))
 			return c, nil
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
