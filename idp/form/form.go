@@ -113,7 +113,7 @@ func (d *Driver) Login(ctx context.Context, in idp.LoginInput) (secret.String, e
 	step := stepOpen
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, d.start.String(), nil)
 	if err != nil {
-		return secret.String{}, fmt.Errorf("form: %s: %w", step, err)
+		return secret.String{}, fail(step, err)
 	}
 	d.deps.Log.DebugContext(ctx, "form: open sign-in page", "url", idp.RedactURL(d.start))
 	resp, err := d.deps.Client.Do(req)
@@ -123,7 +123,7 @@ func (d *Driver) Login(ctx context.Context, in idp.LoginInput) (secret.String, e
 	for n := 1; ; n++ {
 		page, err := htmlform.ReadPage(resp, htmlform.DefaultMaxPage)
 		if err != nil {
-			return secret.String{}, fmt.Errorf("form: %s: %w", step, err)
+			return secret.String{}, fail(step, err)
 		}
 		d.deps.Log.DebugContext(ctx, "form: page", "n", n, "after", step,
 			"url", idp.RedactURL(page.URL), "status", page.Status, "title", page.Title, "forms", len(page.Forms))
@@ -132,11 +132,11 @@ func (d *Driver) Login(ctx context.Context, in idp.LoginInput) (secret.String, e
 			return secret.New(v), nil
 		}
 		if err := ctx.Err(); err != nil {
-			return secret.String{}, fmt.Errorf("form: %s: %w", step, err)
+			return secret.String{}, fail(step, err)
 		}
 		if n >= d.maxSteps {
-			return secret.String{}, fmt.Errorf("form: %w", newPageError(step, page,
-				fmt.Sprintf("no SAMLResponse after %d pages (the limit)", d.maxSteps)))
+			return secret.String{}, pageErr(step, page,
+				fmt.Sprintf("no SAMLResponse after %d pages (the limit)", d.maxSteps))
 		}
 		if resp, step, err = w.next(ctx, page, step); err != nil {
 			return secret.String{}, err
@@ -147,6 +147,12 @@ func (d *Driver) Login(ctx context.Context, in idp.LoginInput) (secret.String, e
 // fail names the step in err.
 func fail(step string, err error) error {
 	return fmt.Errorf("form: %s: %w", step, err)
+}
+
+// pageErr is the error for a page the walk cannot go on from; see
+// newPageError.
+func pageErr(step string, page *htmlform.Page, detail string) error {
+	return fmt.Errorf("form: %w", newPageError(step, page, detail))
 }
 
 // walk is the state of one Login.
@@ -167,7 +173,7 @@ type walk struct {
 // the step that produced it, or the error that ends the walk.
 func (w *walk) next(ctx context.Context, page *htmlform.Page, prev string) (*http.Response, string, error) {
 	if hasSAMLField(page) {
-		return nil, "", fmt.Errorf("form: %w", newPageError(prev, page, "the page's SAMLResponse field is empty"))
+		return nil, "", pageErr(prev, page, "the page's SAMLResponse field is empty")
 	}
 	if f := page.FormWithPassword(); f != nil {
 		if pw := f.PasswordInputs(); w.passwordField != "" && len(pw) == 1 &&
@@ -193,7 +199,7 @@ func (w *walk) next(ctx context.Context, page *htmlform.Page, prev string) (*htt
 			return w.autoSubmit(ctx, page, f, prev)
 		}
 	}
-	return nil, "", fmt.Errorf("form: %w", newPageError(prev, page, ""))
+	return nil, "", pageErr(prev, page, "")
 }
 
 // login fills and posts a username/password form.
@@ -203,11 +209,11 @@ func (w *walk) login(ctx context.Context, page *htmlform.Page, f *htmlform.Form)
 	}
 	pw := f.PasswordInputs()
 	if len(pw) > 1 {
-		return nil, "", fmt.Errorf("form: %w", newPageError(stepLogin, page,
-			"the form asks for more than one password (a password change?); finish it in a browser first"))
+		return nil, "", pageErr(stepLogin, page,
+			"the form asks for more than one password (a password change?); finish it in a browser first")
 	}
 	if pw[0].Name == "" {
-		return nil, "", fmt.Errorf("form: %w", newPageError(stepLogin, page, "the password field has no name"))
+		return nil, "", pageErr(stepLogin, page, "the password field has no name")
 	}
 	v := f.Values()
 	user := w.in.Username
@@ -307,8 +313,8 @@ func (w *walk) autoSubmit(ctx context.Context, page *htmlform.Page, f *htmlform.
 	}
 	key := f.Method + " " + action + " " + v.Encode()
 	if w.seen[key] {
-		return nil, "", fmt.Errorf("form: %w", newPageError(prev, page,
-			"the portal sent the same auto-submit form again (a loop)"))
+		return nil, "", pageErr(prev, page,
+			"the portal sent the same auto-submit form again (a loop)")
 	}
 	w.seen[key] = true
 	return w.submit(ctx, stepAuto, f, v)

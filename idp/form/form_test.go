@@ -443,3 +443,17 @@ func TestLoginDebugLogHasNoSecrets(t *testing.T) {
 		}
 	}
 }
+
+func TestLoginTransportErrorRedactsURL(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	u := srv.URL + "/sso?SAMLRequest=s3cr3tstate&spentityid=urn:amazon:webservices"
+	srv.Close() // nothing listens there any more
+	d := newDriver(t, Config{URL: u}, &fakePrompter{}, nil)
+	_, err := d.Login(t.Context(), idp.LoginInput{Username: "alice", Password: secret.New("pw")})
+	if err == nil || !strings.HasPrefix(err.Error(), "form: open sign-in page: ") {
+		t.Fatalf("err = %v, want an error naming the step", err)
+	}
+	if strings.Contains(err.Error(), "s3cr3tstate") || !strings.Contains(err.Error(), "spentityid=urn:amazon:webservices") {
+		t.Errorf("error %q: want the SAMLRequest value redacted, the rest kept", err)
+	}
+}

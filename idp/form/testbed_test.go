@@ -140,3 +140,17 @@ func TestTestbedDebugLogHasNoSecrets(t *testing.T) {
 		}
 	}
 }
+
+func TestTestbedUnknownSP(t *testing.T) {
+	env := testbed.Require(t, false)
+	url := strings.Replace(env.IdPLoginURL, "urn:amazon:webservices", "urn:example:unknown", 1)
+	d := newDriver(t, Config{URL: url}, &fakePrompter{}, nil)
+	_, err := d.Login(t.Context(), idp.LoginInput{Username: "alice", Password: secret.New("alice-pass")})
+	var pe *idp.PageError
+	if !errors.As(err, &pe) {
+		t.Fatalf("err = %v, want a PageError", err)
+	}
+	if pe.Step != "open sign-in page" || pe.Title != "Metadata not found" || !strings.Contains(pe.Detail, "Unable to locate metadata") {
+		t.Errorf("PageError = %+v", pe)
+	}
+}
