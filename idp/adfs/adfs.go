@@ -129,7 +129,7 @@ func SignInURL(host, rp string) (*url.URL, error) {
 	}
 	out := &url.URL{
 		Scheme:   strings.ToLower(u.Scheme),
-		Host:     u.Host,
+		Host:     strings.TrimSuffix(u.Host, ":"), // "host:" means the default port
 		Path:     signInPath,
 		RawQuery: "loginToRp=" + url.QueryEscape(rp),
 	}
