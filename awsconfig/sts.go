@@ -74,7 +74,7 @@ type AssumeInput struct {
 	HTTPClient  *http.Client     // nil: the SDK's default client
 	Log         *slog.Logger     // nil: no logging
 	Notify      func(string)     // one-line notices for the user; nil: none
-	Now         func() time.Time // nil: time.Now
+	Now         func() time.Time // nil: time.Now; only for the debug log (STS judges expiry)
 	MaxAttempts int              // attempts on throttling and transient errors; 0: 3
 	// RetryMaxBackoff caps the delay between attempts; 0 is the SDK default
 	// (20 s). Tests set a millisecond.
