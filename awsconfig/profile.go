@@ -47,7 +47,8 @@ type ProfileWrite struct {
 	PrincipalARN                  string    // the assumed-role ARN, x_principal_arn
 	Region, Output                string    // written in config when not empty
 	// Settings are samlogin's own keys, written in the profile's config
-	// section; each starts with "samlogin_". An empty value removes the key.
+	// section; each starts with "samlogin_". They are merged into what is
+	// there: a key not in the map is kept, an empty value removes the key.
 	Settings map[string]string
 	// Chains are extra profiles that assume a role with this profile's
 	// credentials.
