@@ -135,8 +135,8 @@ func TestParseAttributes(t *testing.T) {
 			attribute(AttrRole,
 				govRole+","+govPrinc,
 				"\n\t  "+cnPrinc+" ,\n  "+cnRole+"  \n", // either order, whitespace everywhere
-				govPrinc+","+govRole,                     // the same pair reversed: a duplicate
-				govRole+" , "+govPrinc),                  // and again with spaces
+				govPrinc+","+govRole,                    // the same pair reversed: a duplicate
+				govRole+" , "+govPrinc),                 // and again with spaces
 			attribute(AttrRoleSessionName, " bob@example.test "),
 			attribute(AttrSessionDuration, "3600"),
 			attribute(AttrSourceIdentity, "bob"),

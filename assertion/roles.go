@@ -191,4 +191,3 @@ func (s *roleSet) add(value string) error {
 	s.roles = append(s.roles, r)
 	return nil
 }
-

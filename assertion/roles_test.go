@@ -77,11 +77,11 @@ func TestMatchRoles(t *testing.T) {
 		pattern string
 		want    []string
 	}{
-		{"admin", []string{r[0], r[2]}},                   // exact names win over the substring AdminReadOnly
-		{"210987654321", []string{r[2], r[3]}},            // account id
-		{"readonly", []string{r[1]}},                      // substring, case-insensitive
-		{"ops/", []string{r[2]}},                          // substring of the path
-		{"  DEPLOY ", []string{r[3]}},                     // trimmed
+		{"admin", []string{r[0], r[2]}},                  // exact names win over the substring AdminReadOnly
+		{"210987654321", []string{r[2], r[3]}},           // account id
+		{"readonly", []string{r[1]}},                     // substring, case-insensitive
+		{"ops/", []string{r[2]}},                         // substring of the path
+		{"  DEPLOY ", []string{r[3]}},                    // trimmed
 		{"arn:aws:iam::123456789012:role/Admin", r[0:1]}, // whole ARN is exact, not also AdminReadOnly
 		{"", r},
 		{"nothing", nil},
