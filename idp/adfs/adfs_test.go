@@ -40,7 +40,7 @@ func TestSignIn(t *testing.T) {
 			user: alice, password: alicePW,
 			want: want{requests: 1, methods: []string{"POST " + signIn}, pwPosts: 1},
 			check: func(t *testing.T, reqs []idptest.Recorded) {
-				want := []idptest.Field{{"UserName", alice}, {"Password", alicePW}, {"AuthMethod", "FormsAuthentication"}}
+				want := []idptest.Field{{Name: "UserName", Value: alice}, {Name: "Password", Value: alicePW}, {Name: "AuthMethod", Value: "FormsAuthentication"}}
 				if diff := cmp.Diff(want, reqs[0].Form); diff != "" {
 					t.Errorf("credentials POST (-want +got):\n%s", diff)
 				}
