@@ -1,0 +1,42 @@
+package main
+
+import (
+	"io"
+	"os"
+	"time"
+
+	"golang.org/x/term"
+)
+
+// Env is everything the commands take from the outside world. Tests build
+// one with buffers and a fixed environment; main builds the real one.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// StdinTTY and StderrTTY report whether the streams are terminals: a
+	// prompt is possible only when both are.
+	StdinTTY, StderrTTY bool
+	Getenv              func(string) string
+	LookupEnv           func(string) (string, bool)
+	Now                 func() time.Time
+	Home                string
+}
+
+func systemEnv() *Env {
+	home, _ := os.UserHomeDir()
+	return &Env{
+		Stdin:     os.Stdin,
+		Stdout:    os.Stdout,
+		Stderr:    os.Stderr,
+		StdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
+		StderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
+		Getenv:    os.Getenv,
+		LookupEnv: os.LookupEnv,
+		Now:       time.Now,
+		Home:      home,
+	}
+}
+
+// CanPrompt reports whether a person can be asked at this terminal.
+func (e *Env) CanPrompt() bool { return e.StdinTTY && e.StderrTTY }

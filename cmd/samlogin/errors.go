@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/samlogin/samlogin/idp"
+)
+
+// Exit codes, documented in README.md.
+const (
+	exitOK        = 0
+	exitError     = 1
+	exitUsage     = 2
+	exitCancelled = 3
+	exitRejected  = 4
+)
+
+// usageError is a mistake in how samlogin was called (exit 2).
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// hinted adds the sentence a user needs to act on an error.
+type hinted struct {
+	err  error
+	hint string
+}
+
+func (h *hinted) Error() string { return h.err.Error() }
+func (h *hinted) Unwrap() error { return h.err }
+
+func withHint(err error, hint string) error {
+	if err == nil {
+		return nil
+	}
+	return &hinted{err: err, hint: hint}
+}
+
+// exitCode decides the exit code of an error.
+func exitCode(err error) int {
+	var ue *usageError
+	var le *listError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &le):
+		if le.usage {
+			return exitUsage
+		}
+		return exitError
+	case errors.Is(err, idp.ErrCancelled), errors.Is(err, context.Canceled):
+		return exitCancelled
+	case errors.Is(err, idp.ErrRejected), errors.Is(err, idp.ErrMFARejected), errors.Is(err, idp.ErrMFATimeout):
+		return exitRejected
+	case errors.Is(err, idp.ErrNoPrompt), errors.As(err, &ue):
+		return exitUsage
+	}
+	return exitError
+}
+
+// message renders err as the one line the user reads: what happened and,
+// where we know it, what to do.
+func message(err error) string {
+	if errors.Is(err, context.Canceled) || errors.Is(err, idp.ErrCancelled) {
+		return "cancelled; no file was changed"
+	}
+	msg := err.Error()
+	if h := hintFor(err); h != "" {
+		msg += "; " + h
+	}
+	return strings.ReplaceAll(msg, "\n", " ")
+}
+
+// hintFor is the one place where errors get their hints.
+func hintFor(err error) string {
+	var h *hinted
+	if errors.As(err, &h) {
+		return h.hint
+	}
+	for _, f := range hinters {
+		if s := f(err); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// hinters look at typed errors from the domain packages.
+var hinters = []func(error) string{
+	func(err error) string {
+		var le *listError
+		if errors.As(err, &le) {
+			return le.hint
+		}
+		return ""
+	},
+	func(err error) string {
+		if errors.Is(err, idp.ErrRejected) {
+			return "check the password and the username format (DOMAIN\\user or user@domain); samlogin did not retry, so it cannot have locked your account"
+		}
+		if errors.Is(err, idp.ErrMFARejected) {
+			return "the code was not resent; run samlogin again for a new one"
+		}
+		return ""
+	},
+	func(err error) string {
+		if errors.Is(err, idp.ErrNoPrompt) {
+			return "run it on a terminal, or give the value by flag or environment variable"
+		}
+		return ""
+	},
+	func(err error) string {
+		var ue *usageError
+		if errors.As(err, &ue) {
+			return "see 'samlogin --help'"
+		}
+		return ""
+	},
+}
+
+func isNoPrompt(err error) bool { return errors.Is(err, idp.ErrNoPrompt) }
+
+// detail is the text some errors print after their line (the roles to
+// choose from).
+func detail(err error) string {
+	var d interface{ Detail() string }
+	if errors.As(err, &d) {
+		return d.Detail()
+	}
+	return ""
+}

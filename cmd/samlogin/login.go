@@ -1,0 +1,452 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/samlogin/samlogin/assertion"
+	"github.com/samlogin/samlogin/awsconfig"
+	"github.com/samlogin/samlogin/idp"
+	"github.com/samlogin/samlogin/internal/prompt"
+)
+
+// loginOptions are the flags of `samlogin login` (and of bare `samlogin`).
+type loginOptions struct {
+	profile       string
+	assertionFile string
+	roleARN       string
+	role          string
+	region        string
+	awsOutput     string
+	chains        []string
+	duration      string
+	policyFile    string
+	policyARNs    []string
+	stsEndpoint   string
+	output        string
+	noPrompt      bool
+	debug         bool
+	signinOptions
+}
+
+func addLoginFlags(fs *pflag.FlagSet, lo *loginOptions) {
+	fs.StringVarP(&lo.profile, "profile", "p", "", "AWS profile to write (default: $AWS_PROFILE, else \"default\")")
+	fs.StringVar(&lo.assertionFile, "assertion-file", "", "use a saved SAMLResponse (file, or - for stdin) instead of signing in")
+	fs.StringVar(&lo.roleARN, "role-arn", "", "role to assume (must be in the assertion)")
+	fs.StringVar(&lo.role, "role", "", "pick the one role whose account id, name or ARN matches this")
+	fs.StringVar(&lo.region, "region", "", "region written to the profile, and of the STS endpoint")
+	fs.StringVar(&lo.awsOutput, "aws-output", "", "AWS CLI output format written to the profile (json, text, table, yaml)")
+	fs.StringSliceVar(&lo.chains, "chain", nil, "also write profile NAME that assumes ROLE_ARN from this one (NAME=ROLE_ARN, repeatable)")
+	fs.StringVar(&lo.duration, "duration", "", "session duration, 900s to 12h (default: the assertion's SessionDuration, else 1h)")
+	fs.StringVar(&lo.policyFile, "policy-file", "", "session policy (JSON file) to narrow the role's permissions")
+	fs.StringSliceVar(&lo.policyARNs, "policy-arns", nil, "managed policy ARNs to narrow the session (at most 10, comma-separated)")
+	fs.StringVar(&lo.stsEndpoint, "sts-endpoint", "", "STS endpoint URL (default: the partition's regional endpoint; also AWS_ENDPOINT_URL_STS)")
+	fs.StringVarP(&lo.output, "output", "o", "text", "text (a summary on stderr) or json (on stdout)")
+	fs.BoolVar(&lo.noPrompt, "no-prompt", false, "never prompt; a missing input is an error naming its flag")
+	fs.BoolVar(&lo.debug, "debug", false, "log each step to stderr (secrets are redacted)")
+	addSigninFlags(fs, &lo.signinOptions)
+}
+
+// settingKeys maps flags to the keys that remember them in [profile P] of
+// ~/.aws/config. A stored value is used when neither the flag nor its
+// SAMLOGIN_* twin is set.
+var settingKeys = []struct{ flag, key string }{
+	{"role-arn", "samlogin_role_arn"},
+	{"duration", "samlogin_duration"},
+	{"chain", "samlogin_chains"},
+	{"region", "region"},
+	{"aws-output", "output"},
+	{"adfs-host", "samlogin_adfs_host"},
+	{"idp-url", "samlogin_idp_url"},
+	{"login-to-rp", "samlogin_login_to_rp"},
+	{"partition", "samlogin_partition"},
+	{"username", "samlogin_username"},
+	{"password-command", "samlogin_password_command"},
+	{"mfa-method", "samlogin_mfa_method"},
+	{"ca-bundle", "samlogin_ca_bundle"},
+	// Profiles written by aws-adfs are read too, so its users switch
+	// without reconfiguring (samlogin's own keys win when both are set).
+	{"adfs-host", "adfs_config.adfs_host"},
+	{"username", "adfs_config.adfs_user"},
+	{"role-arn", "adfs_config.role_arn"},
+	{"duration", "adfs_config.session_duration"},
+}
+
+// applyStored fills unset flags from the profile's stored settings.
+func applyStored(fs *pflag.FlagSet, stored map[string]string) error {
+	for _, s := range settingKeys {
+		f := fs.Lookup(s.flag)
+		v := stored[s.key]
+		if f == nil || f.Changed || v == "" {
+			continue
+		}
+		if s.flag == "adfs-host" && fs.Changed("idp-url") || s.flag == "idp-url" && fs.Changed("adfs-host") {
+			continue // an IdP given now replaces the stored one
+		}
+		if s.flag == "role-arn" && fs.Changed("role") {
+			continue // an explicit --role PATTERN beats the stored role
+		}
+		if err := fs.Set(s.flag, v); err != nil {
+			return fmt.Errorf("stored setting %s = %q: %w", s.key, v, err)
+		}
+	}
+	return nil
+}
+
+// settingsToStore is what the profile remembers after a successful login.
+func settingsToStore(fs *pflag.FlagSet) map[string]string {
+	out := map[string]string{}
+	for _, s := range settingKeys {
+		if !strings.HasPrefix(s.key, "samlogin_") {
+			continue
+		}
+		f := fs.Lookup(s.flag)
+		if f == nil || !f.Changed {
+			continue
+		}
+		v := f.Value.String()
+		if sv, ok := f.Value.(pflag.SliceValue); ok {
+			v = strings.Join(sv.GetSlice(), ",")
+		}
+		if v != "" && v != "[]" {
+			out[s.key] = v
+		}
+	}
+	return out
+}
+
+func resolveProfile(lo *loginOptions, env *Env) string {
+	if lo.profile != "" {
+		return lo.profile
+	}
+	if p := env.Getenv("AWS_PROFILE"); p != "" {
+		return p
+	}
+	return "default"
+}
+
+func runLogin(ctx context.Context, env *Env, cmd *cobra.Command, lo *loginOptions) error {
+	fs := cmd.Flags()
+	if lo.output != "text" && lo.output != "json" {
+		return usagef("--output %q: use text or json", lo.output)
+	}
+	profile := resolveProfile(lo, env)
+	paths := awsconfig.DefaultPaths(env.Getenv, env.Home)
+	stored, err := awsconfig.ReadSettings(paths, profile)
+	if err != nil {
+		return fmt.Errorf("read settings of profile %s: %w", profile, err)
+	}
+	if err := applyStored(fs, stored); err != nil {
+		return err
+	}
+	duration, err := parseDuration(lo.duration)
+	if err != nil {
+		return err
+	}
+	chains, err := parseChains(lo.chains, profile)
+	if err != nil {
+		return err
+	}
+	var policy string
+	if lo.policyFile != "" {
+		b, err := os.ReadFile(lo.policyFile)
+		if err != nil {
+			return fmt.Errorf("read --policy-file: %w", err)
+		}
+		policy = string(b)
+	}
+	if len(lo.policyARNs) > 10 {
+		return usagef("--policy-arns: %d given, STS takes at most 10", len(lo.policyARNs))
+	}
+	now := env.Now()
+	var a *assertion.Assertion
+	switch {
+	case lo.assertionFile != "":
+		a, err = readAssertion(env, lo.assertionFile)
+	case lo.hasIdP():
+		if !lo.force {
+			if exp, ok := validUntil(paths, profile); ok && exp.Sub(now) > lo.minTTL {
+				fmt.Fprintf(env.Stderr, "samlogin: profile %s is still valid for %s (until %s); use --force to sign in again\n",
+					profile, left(exp.Sub(now)), exp.Local().Format("15:04 MST"))
+				return nil
+			}
+		}
+		a, err = signIn(ctx, env, &lo.signinOptions, newPrompter(env, lo.noPrompt), lo.debug)
+	default:
+		return usagef("nothing to sign in with for profile %s: give --adfs-host HOST, --idp-url URL or --assertion-file FILE", profile)
+	}
+	if err != nil {
+		return err
+	}
+	if a.Expired(now) {
+		return withHint(fmt.Errorf("the assertion expired at %s (%s)", localTime(a.NotOnOrAfter), ago(now, a.NotOnOrAfter)),
+			"sign in again for a fresh one")
+	}
+	role, err := chooseRole(a, lo, newPrompter(env, lo.noPrompt))
+	if err != nil {
+		return err
+	}
+	if duration == 0 && a.SessionDuration > 0 {
+		duration = time.Duration(a.SessionDuration) * time.Second
+	}
+	log := newLogger(env, lo.debug)
+	creds, err := awsconfig.AssumeRoleWithSAML(ctx, awsconfig.AssumeInput{
+		RoleARN:               role.RoleARN,
+		PrincipalARN:          role.PrincipalARN,
+		Assertion:             a.Encoded,
+		Partition:             role.Partition,
+		Region:                stsRegion(lo.region, role.Partition, env),
+		Endpoint:              stsEndpoint(lo.stsEndpoint, env),
+		Duration:              duration,
+		DurationFromAssertion: lo.duration == "" && a.SessionDuration > 0,
+		PolicyJSON:            policy,
+		PolicyARNs:            lo.policyARNs,
+		Log:                   log,
+		Notify:                func(s string) { fmt.Fprintf(env.Stderr, "samlogin: %s\n", s) },
+		Now:                   env.Now,
+	})
+	if err != nil {
+		return err
+	}
+	settings := settingsToStore(fs)
+	if role.RoleARN != "" {
+		settings["samlogin_role_arn"] = role.RoleARN
+		settings["samlogin_principal_arn"] = role.PrincipalARN
+	}
+	w := awsconfig.ProfileWrite{
+		Profile:         profile,
+		AccessKeyID:     creds.AccessKeyID,
+		SecretAccessKey: creds.SecretAccessKey,
+		SessionToken:    creds.SessionToken,
+		Expiration:      creds.Expiration,
+		PrincipalARN:    creds.AssumedRoleARN,
+		Region:          lo.region,
+		Output:          lo.awsOutput,
+		Settings:        settings,
+		Chains:          chains,
+	}
+	if err := ctx.Err(); err != nil {
+		return err // Ctrl-C before the write: leave every file as it was
+	}
+	if err := awsconfig.WriteProfile(paths, w); err != nil {
+		return fmt.Errorf("write profile %s: %w", profile, err)
+	}
+	return printLoginResult(env, lo.output, loginResult{
+		Profile:         profile,
+		AccountID:       role.AccountID,
+		RoleName:        role.RoleName,
+		RoleARN:         role.RoleARN,
+		AssumedRoleARN:  creds.AssumedRoleARN,
+		Expiration:      creds.Expiration.UTC().Format(time.RFC3339),
+		Chains:          chainNames(chains),
+		ConfigFile:      paths.Config,
+		CredentialsFile: paths.Credentials,
+	}, creds.Expiration, now)
+}
+
+// loginResult is the JSON of `samlogin login --output json`. It never holds a
+// secret.
+type loginResult struct {
+	Profile         string   `json:"profile"`
+	AccountID       string   `json:"account_id"`
+	RoleName        string   `json:"role_name"`
+	RoleARN         string   `json:"role_arn"`
+	AssumedRoleARN  string   `json:"assumed_role_arn"`
+	Expiration      string   `json:"expiration"`
+	Chains          []string `json:"chains"`
+	ConfigFile      string   `json:"config_file"`
+	CredentialsFile string   `json:"credentials_file"`
+}
+
+func printLoginResult(env *Env, output string, r loginResult, exp, now time.Time) error {
+	if output == "json" {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	line := fmt.Sprintf("samlogin: profile %s: account %s, role %s, expires %s (in %s)",
+		r.Profile, r.AccountID, r.RoleName, exp.Local().Format("15:04 MST"), left(exp.Sub(now)))
+	if len(r.Chains) > 0 {
+		line += "; chained: " + strings.Join(r.Chains, ", ")
+	}
+	fmt.Fprintln(env.Stderr, line)
+	return nil
+}
+
+// chooseRole picks the role: --role-arn, --role PATTERN, the only one, or a
+// prompt.
+func chooseRole(a *assertion.Assertion, lo *loginOptions, p idp.Prompter) (assertion.Role, error) {
+	switch {
+	case lo.roleARN != "":
+		if r, ok := a.Role(lo.roleARN); ok {
+			return r, nil
+		}
+		return assertion.Role{}, &listError{msg: fmt.Sprintf("role %s is not in the assertion", lo.roleARN), roles: a.Roles,
+			hint: "pick one of these with --role-arn or --role"}
+	case lo.role != "":
+		m := a.MatchRoles(lo.role)
+		if len(m) == 1 {
+			return m[0], nil
+		}
+		if len(m) == 0 {
+			return assertion.Role{}, &listError{msg: fmt.Sprintf("--role %q matches none of the assertion's roles", lo.role), roles: a.Roles,
+				hint: "pick one of these with --role-arn or --role"}
+		}
+		return assertion.Role{}, &listError{msg: fmt.Sprintf("--role %q matches %d roles", lo.role, len(m)), roles: m,
+			hint: "make --role match one, or use --role-arn", usage: true}
+	case len(a.Roles) == 1:
+		return a.Roles[0], nil
+	}
+	opts := make([]string, len(a.Roles))
+	for i, r := range a.Roles {
+		opts[i] = fmt.Sprintf("%s  %-30s  %s", r.AccountID, r.RoleName, r.RoleARN)
+	}
+	i, err := p.Select("Role to assume", opts)
+	if err != nil {
+		if isNoPrompt(err) {
+			return assertion.Role{}, &listError{msg: fmt.Sprintf("the assertion has %d roles and samlogin cannot ask which", len(a.Roles)),
+				roles: a.Roles, hint: "pick one with --role-arn ARN or --role PATTERN", usage: true}
+		}
+		return assertion.Role{}, err
+	}
+	return a.Roles[i], nil
+}
+
+// listError is an error followed by the roles the user can choose from.
+type listError struct {
+	msg   string
+	roles []assertion.Role
+	hint  string
+	usage bool
+}
+
+func (e *listError) Error() string { return e.msg }
+
+// Detail lists the roles, one per line, after the error line.
+func (e *listError) Detail() string {
+	var b strings.Builder
+	for _, r := range e.roles {
+		fmt.Fprintf(&b, "  %s\n", r.RoleARN)
+	}
+	return b.String()
+}
+
+func parseDuration(s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		n, nerr := strconv.Atoi(s)
+		if nerr != nil {
+			return 0, usagef("--duration %q: give seconds (3600) or a duration (1h, 90m)", s)
+		}
+		d = time.Duration(n) * time.Second
+	}
+	if d < 15*time.Minute || d > 12*time.Hour {
+		return 0, usagef("--duration %s: STS allows 900 s (15m) to 43200 s (12h)", s)
+	}
+	return d, nil
+}
+
+func parseChains(specs []string, profile string) ([]awsconfig.Chain, error) {
+	var out []awsconfig.Chain
+	for _, s := range specs {
+		name, arn, ok := strings.Cut(s, "=")
+		name, arn = strings.TrimSpace(name), strings.TrimSpace(arn)
+		if !ok || name == "" || arn == "" {
+			return nil, usagef("--chain %q: use NAME=ROLE_ARN", s)
+		}
+		if _, err := assertion.ParseRoleARN(arn); err != nil {
+			return nil, usagef("--chain %q: %v", s, err)
+		}
+		if name == profile {
+			return nil, usagef("--chain %q: a chained profile cannot have the name of the profile it starts from", s)
+		}
+		if slices.ContainsFunc(out, func(c awsconfig.Chain) bool { return c.Name == name }) {
+			return nil, usagef("--chain %q: profile %s is named twice", s, name)
+		}
+		out = append(out, awsconfig.Chain{Name: name, RoleARN: arn})
+	}
+	return out, nil
+}
+
+func chainNames(cs []awsconfig.Chain) []string {
+	out := []string{}
+	for _, c := range cs {
+		out = append(out, c.Name)
+	}
+	return out
+}
+
+// stsEndpoint: --sts-endpoint, else AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL.
+func stsEndpoint(flag string, env *Env) string {
+	for _, v := range []string{flag, env.Getenv("AWS_ENDPOINT_URL_STS"), env.Getenv("AWS_ENDPOINT_URL")} {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// stsRegion: --region, else AWS_REGION / AWS_DEFAULT_REGION when it belongs
+// to the role's partition, else "" (the partition's default).
+func stsRegion(flag, partition string, env *Env) string {
+	if flag != "" {
+		return flag
+	}
+	for _, v := range []string{env.Getenv("AWS_REGION"), env.Getenv("AWS_DEFAULT_REGION")} {
+		if v != "" && regionPartition(v) == partition {
+			return v
+		}
+	}
+	return ""
+}
+
+func regionPartition(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	}
+	return "aws"
+}
+
+func newPrompter(env *Env, noPrompt bool) idp.Prompter {
+	if noPrompt || !env.CanPrompt() {
+		return prompt.Never{}
+	}
+	in, _ := env.Stdin.(*os.File)
+	errOut, _ := env.Stderr.(*os.File)
+	if in == nil || errOut == nil {
+		return prompt.Never{}
+	}
+	return &prompt.Terminal{In: in, Out: errOut, Err: errOut}
+}
+
+// validUntil is the expiry samlogin wrote for the profile's credentials.
+func validUntil(paths awsconfig.Paths, profile string) (time.Time, bool) {
+	f, err := awsconfig.Read(paths.Credentials)
+	if err != nil {
+		return time.Time{}, false
+	}
+	if _, ok := f.Get(profile, "aws_session_token"); !ok {
+		return time.Time{}, false
+	}
+	v, ok := f.Get(profile, "x_security_token_expires")
+	if !ok {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	return t, err == nil
+}

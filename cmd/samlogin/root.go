@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// Set by the Makefile: -ldflags "-X main.version=... -X main.commit=...".
+var (
+	version = "dev"
+	commit  = "unknown"
+)
+
+func versionString() string {
+	return fmt.Sprintf("samlogin %s (commit %s, %s %s/%s)\n", version, commit, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}
+
+// run is the whole program: it parses args, runs one command and turns its
+// error into one line on stderr and an exit code.
+func run(ctx context.Context, args []string, env *Env) int {
+	// `samlogin --version` is answered before anything else is built, so
+	// that it stays fast.
+	if len(args) == 1 && (args[0] == "--version" || args[0] == "version") {
+		fmt.Fprint(env.Stdout, versionString())
+		return exitOK
+	}
+	root, ran := newRootCmd(env)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	if !*ran {
+		// cobra rejected the command line before any command ran.
+		err = &usageError{msg: err.Error()}
+	}
+	if ctx.Err() != nil {
+		err = ctx.Err()
+	}
+	fmt.Fprintf(env.Stderr, "samlogin: %s\n", message(err))
+	fmt.Fprint(env.Stderr, detail(err))
+	return exitCode(err)
+}
+
+func newRootCmd(env *Env) (*cobra.Command, *bool) {
+	ran := new(bool)
+	lo := &loginOptions{}
+	root := &cobra.Command{
+		Use:   "samlogin [flags]",
+		Short: "Sign in to AWS through your company's SAML identity provider",
+		Long: `samlogin signs you in to AWS through your company's SAML identity provider
+(ADFS, or any SAML portal), assumes the role you pick with STS
+AssumeRoleWithSAML, and writes the temporary credentials to the AWS CLI's
+files, so that 'aws --profile P' and every SDK just work.
+
+Bare 'samlogin' with flags is 'samlogin login'.`,
+		Example: `  samlogin parse samlresponse.log
+  samlogin login --assertion-file samlresponse.log --profile prod-admin \
+      --role-arn arn:aws:iam::123456789012:role/Admin --region eu-west-1`,
+		Args:          cobra.NoArgs,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Version:       version,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runLogin(cmd.Context(), env, cmd, lo)
+		},
+	}
+	root.SetVersionTemplate(versionString())
+	root.SetIn(env.Stdin)
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{msg: err.Error()} })
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		*ran = true
+		return applyEnv(cmd.Flags(), env)
+	}
+	addLoginFlags(root.Flags(), lo)
+
+	login := &cobra.Command{
+		Use:   "login [flags]",
+		Short: "Sign in and write an AWS profile (the default command)",
+		Example: `  samlogin login --assertion-file samlresponse.log --profile prod-admin \
+      --role-arn arn:aws:iam::123456789012:role/Admin --region eu-west-1 \
+      --chain prod-deploy=arn:aws:iam::210987654321:role/WebDeploy`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runLogin(cmd.Context(), env, cmd, lo)
+		},
+	}
+	addLoginFlags(login.Flags(), lo)
+	root.AddCommand(login, newParseCmd(env))
+	return root, ran
+}
+
+// envName is the SAMLOGIN_* twin of a flag: --role-arn → SAMLOGIN_ROLE_ARN.
+func envName(flag string) string {
+	return "SAMLOGIN_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
+}
+
+// applyEnv gives every flag that was not set on the command line the value
+// of its SAMLOGIN_* environment twin (flag > environment > stored > default).
+func applyEnv(fs *pflag.FlagSet, env *Env) error {
+	var err error
+	fs.VisitAll(func(f *pflag.Flag) {
+		if err != nil || f.Changed || f.Name == "help" || f.Name == "version" {
+			return
+		}
+		v, ok := env.LookupEnv(envName(f.Name))
+		if !ok || v == "" {
+			return
+		}
+		if serr := fs.Set(f.Name, v); serr != nil {
+			err = usagef("%s=%q: %v", envName(f.Name), v, serr)
+		}
+	})
+	return err
+}
+
+// newLogger returns the debug logger (stderr) or a silent one.
+func newLogger(env *Env, debug bool) *slog.Logger {
+	if !debug {
+		return slog.New(slog.DiscardHandler)
+	}
+	return slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/samlogin/samlogin/assertion"
+	"github.com/samlogin/samlogin/idp"
+	"github.com/samlogin/samlogin/idp/adfs"
+	"github.com/samlogin/samlogin/idp/form"
+	"github.com/samlogin/samlogin/internal/secret"
+)
+
+// signinOptions are the flags that sign in at an identity provider.
+type signinOptions struct {
+	adfsHost        string
+	idpURL          string
+	loginToRP       string
+	partition       string
+	username        string
+	passwordStdin   bool
+	passwordCommand string
+	mfaCode         string
+	mfaMethod       string
+	mfaTimeout      time.Duration
+	caBundle        string
+	timeout         time.Duration
+	minTTL          time.Duration
+	force           bool
+}
+
+func addSigninFlags(fs *pflag.FlagSet, so *signinOptions) {
+	fs.StringVar(&so.adfsHost, "adfs-host", "", "sign in at this ADFS (host, host:port or URL)")
+	fs.StringVar(&so.idpURL, "idp-url", "", "sign in at this SAML portal: the URL that starts an IdP-initiated sign-in to AWS")
+	fs.StringVar(&so.loginToRP, "login-to-rp", "", "ADFS relying party (default by --partition: urn:amazon:webservices[:govcloud|:cn-north-1])")
+	fs.StringVar(&so.partition, "partition", "aws", "AWS partition of the relying party: aws, aws-us-gov or aws-cn")
+	fs.StringVarP(&so.username, "username", "u", "", "user name at the IdP (DOMAIN\\user or user@domain for ADFS)")
+	fs.BoolVar(&so.passwordStdin, "password-stdin", false, "read the password from the first line of stdin")
+	fs.StringVar(&so.passwordCommand, "password-command", "", "run this command and use its output as the password (e.g. 'pass show corp/ad')")
+	fs.StringVar(&so.mfaCode, "mfa-code", "", "verification code for the second factor (tried once)")
+	fs.StringVar(&so.mfaMethod, "mfa-method", "", "additional-authentication method to choose when the IdP offers several")
+	fs.DurationVar(&so.mfaTimeout, "mfa-timeout", 2*time.Minute, "how long to wait for a push approval")
+	fs.StringVar(&so.caBundle, "ca-bundle", "", "PEM file of a private CA that signs the IdP's certificate (also AWS_CA_BUNDLE)")
+	fs.DurationVar(&so.timeout, "timeout", 5*time.Minute, "bound on the whole sign-in")
+	fs.DurationVar(&so.minTTL, "min-ttl", 10*time.Minute, "sign in only when the profile's credentials expire within this")
+	fs.BoolVar(&so.force, "force", false, "sign in even when the profile's credentials are still valid")
+}
+
+// hasIdP reports whether an identity provider is configured.
+func (so *signinOptions) hasIdP() bool { return so.adfsHost != "" || so.idpURL != "" }
+
+// describe names the IdP for messages.
+func (so *signinOptions) describe() string {
+	if so.adfsHost != "" {
+		return so.adfsHost
+	}
+	return so.idpURL
+}
+
+func relyingParty(so *signinOptions) (string, error) {
+	if so.loginToRP != "" {
+		return so.loginToRP, nil
+	}
+	switch so.partition {
+	case "aws", "":
+		return "urn:amazon:webservices", nil
+	case "aws-us-gov":
+		return "urn:amazon:webservices:govcloud", nil
+	case "aws-cn":
+		return "urn:amazon:webservices:cn-north-1", nil
+	}
+	return "", usagef("--partition %q: use aws, aws-us-gov or aws-cn", so.partition)
+}
+
+// signIn signs in at the configured IdP and returns the parsed assertion.
+func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, debug bool) (*assertion.Assertion, error) {
+	if so.adfsHost != "" && so.idpURL != "" {
+		return nil, usagef("--adfs-host and --idp-url both given: use one")
+	}
+	rp, err := relyingParty(so)
+	if err != nil {
+		return nil, err
+	}
+	username := so.username
+	if username == "" {
+		if username, err = p.Input("Username"); err != nil {
+			return nil, err
+		}
+		if username == "" {
+			return nil, usagef("no username: give --username or SAMLOGIN_USERNAME")
+		}
+	}
+	password, err := readPassword(ctx, env, so, p, username)
+	if err != nil {
+		return nil, err
+	}
+	log := newLogger(env, debug)
+	caBundle := so.caBundle
+	if caBundle == "" {
+		caBundle = env.Getenv("AWS_CA_BUNDLE")
+	}
+	client, err := idp.NewHTTPClient(idp.HTTPOptions{CABundle: caBundle, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	deps := idp.Deps{
+		Client: client,
+		Prompt: p,
+		Log:    log,
+		Now:    env.Now,
+		Status: func(msg string) { fmt.Fprintf(env.Stderr, "samlogin: %s\n", msg) },
+	}
+	var d idp.Driver
+	if so.adfsHost != "" {
+		d, err = adfs.New(adfs.Config{Host: so.adfsHost, LoginToRP: rp}, deps)
+	} else {
+		d, err = form.New(form.Config{URL: so.idpURL}, deps)
+	}
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, so.timeout)
+	defer cancel()
+	if env.CanPrompt() {
+		fmt.Fprintf(env.Stderr, "samlogin: signing in to %s as %s...\n", so.describe(), username)
+	}
+	saml, err := d.Login(ctx, idp.LoginInput{
+		Username:   username,
+		Password:   password,
+		MFACode:    secret.New(so.mfaCode),
+		MFAMethod:  so.mfaMethod,
+		MFATimeout: so.mfaTimeout,
+	})
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return nil, withHint(fmt.Errorf("sign-in to %s did not finish within --timeout %s", so.describe(), so.timeout),
+				"check that the host is reachable (VPN, proxy: HTTPS_PROXY), or raise --timeout")
+		}
+		return nil, err
+	}
+	a, err := assertion.Parse([]byte(saml.Reveal()))
+	if err != nil {
+		return nil, fmt.Errorf("the SAMLResponse from %s: %w", so.describe(), err)
+	}
+	return a, nil
+}
+
+// readPassword takes the password from stdin, SAMLOGIN_PASSWORD, the
+// password command, or a no-echo prompt, in that order. There is no flag
+// that takes the password itself: argv is visible to every user.
+func readPassword(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, username string) (secret.String, error) {
+	switch {
+	case so.passwordStdin:
+		line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return secret.String{}, fmt.Errorf("read password from stdin: %w", err)
+		}
+		pw := strings.TrimRight(line, "\r\n")
+		if pw == "" {
+			return secret.String{}, usagef("--password-stdin: stdin was empty")
+		}
+		return secret.New(pw), nil
+	case env.Getenv("SAMLOGIN_PASSWORD") != "":
+		return secret.New(env.Getenv("SAMLOGIN_PASSWORD")), nil
+	case so.passwordCommand != "":
+		return runPasswordCommand(ctx, env, so.passwordCommand)
+	}
+	pw, err := p.Secret("Password for " + username)
+	if errors.Is(err, idp.ErrNoPrompt) {
+		return secret.String{}, fmt.Errorf("%w: no password: use --password-stdin, SAMLOGIN_PASSWORD or --password-command", idp.ErrNoPrompt)
+	}
+	return pw, err
+}
+
+// runPasswordCommand runs cmd through the shell; its first line of output is
+// the password. Its stderr goes to ours, so that a pinentry can talk.
+func runPasswordCommand(ctx context.Context, env *Env, cmd string) (secret.String, error) {
+	var out bytes.Buffer
+	c := exec.CommandContext(ctx, "/bin/sh", "-c", cmd)
+	c.Stdout = &out
+	c.Stderr = env.Stderr
+	if f, ok := env.Stdin.(*os.File); ok {
+		c.Stdin = f
+	}
+	if err := c.Run(); err != nil {
+		return secret.String{}, fmt.Errorf("--password-command %q failed: %w", cmd, err)
+	}
+	pw, _, _ := strings.Cut(out.String(), "\n")
+	pw = strings.TrimRight(pw, "\r")
+	if pw == "" {
+		return secret.String{}, fmt.Errorf("--password-command %q printed no password", cmd)
+	}
+	return secret.New(pw), nil
+}
