@@ -38,6 +38,7 @@ package ini
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -348,7 +349,7 @@ func (f *File) Set(section, key, value string) error {
 			}
 		}
 		text := replaceValue(old.content(), old.eol(), key, value)
-		f.lines = append(f.lines[:i], append([]line{{text: text}}, f.lines[end:]...)...)
+		f.lines = slices.Replace(f.lines, i, end, line{text: text})
 		return f.mustAnalyze()
 	}
 
@@ -375,7 +376,7 @@ func (f *File) Set(section, key, value string) error {
 	if at >= 0 {
 		eol := f.terminate(at)
 		ins := line{text: key + sep + value + eol}
-		f.lines = append(f.lines[:at+1], append([]line{ins}, f.lines[at+1:]...)...)
+		f.lines = slices.Insert(f.lines, at+1, ins)
 		return f.mustAnalyze()
 	}
 
@@ -491,8 +492,11 @@ func (f *File) DeleteSection(name string) bool {
 func NormalizeSection(name string) string {
 	s := strings.TrimSpace(name)
 	typ, rest := splitProfile(s)
-	if typ == "" {
+	switch {
+	case typ == "":
 		return rest
+	case len(s) == len(typ)+1+len(rest) && s[len(typ)] == ' ':
+		return s // already normal: no allocation
 	}
 	return typ + " " + rest
 }
