@@ -215,7 +215,8 @@ func NewADFS(t testing.TB, o ADFSOptions) *ADFS {
 // URL is the server's base URL (http://127.0.0.1:port or https://...).
 func (s *ADFS) URL() string { return s.srv.URL }
 
-// Host is host:port, what a user gives samlogin as the ADFS host.
+// Host is host:port, what a user gives samlogin as the ADFS host (which
+// means https: for a server without TLS, give samlogin URL() instead).
 func (s *ADFS) Host() string {
 	return strings.TrimPrefix(strings.TrimPrefix(s.srv.URL, "https://"), "http://")
 }
