@@ -134,122 +134,166 @@ func resolveProfile(lo *loginOptions, env *Env) string {
 	return "default"
 }
 
-func runLogin(ctx context.Context, env *Env, cmd *cobra.Command, lo *loginOptions) error {
-	fs := cmd.Flags()
-	if lo.output != "text" && lo.output != "json" {
-		return usagef("--output %q: use text or json", lo.output)
-	}
-	profile := resolveProfile(lo, env)
-	paths := awsconfig.DefaultPaths(env.Getenv, env.Home)
-	stored, err := awsconfig.ReadSettings(paths, profile)
+// flow is one login's resolved inputs, and the steps that every command
+// that needs credentials shares: get an assertion, pick a role, assume it.
+type flow struct {
+	env      *Env
+	lo       *loginOptions
+	fs       *pflag.FlagSet
+	profile  string
+	paths    awsconfig.Paths
+	prompt   idp.Prompter
+	duration time.Duration
+	chains   []awsconfig.Chain
+	policy   string
+}
+
+// newFlow resolves the profile and applies its stored settings to the
+// flags that neither the command line nor the environment set.
+func newFlow(env *Env, fs *pflag.FlagSet, lo *loginOptions, p idp.Prompter) (*flow, error) {
+	f := &flow{env: env, lo: lo, fs: fs, profile: resolveProfile(lo, env), prompt: p}
+	f.paths = awsconfig.DefaultPaths(env.Getenv, env.Home)
+	stored, err := awsconfig.ReadSettings(f.paths, f.profile)
 	if err != nil {
-		return fmt.Errorf("read settings of profile %s: %w", profile, err)
+		return nil, fmt.Errorf("read settings of profile %s: %w", f.profile, err)
 	}
 	if err := applyStored(fs, stored); err != nil {
-		return err
+		return nil, err
 	}
-	duration, err := parseDuration(lo.duration)
-	if err != nil {
-		return err
+	if f.duration, err = parseDuration(lo.duration); err != nil {
+		return nil, err
 	}
-	chains, err := parseChains(lo.chains, profile)
-	if err != nil {
-		return err
+	if f.chains, err = parseChains(lo.chains, f.profile); err != nil {
+		return nil, err
 	}
-	var policy string
 	if lo.policyFile != "" {
 		b, err := os.ReadFile(lo.policyFile)
 		if err != nil {
-			return fmt.Errorf("read --policy-file: %w", err)
+			return nil, fmt.Errorf("read --policy-file: %w", err)
 		}
-		policy = string(b)
+		f.policy = string(b)
 	}
 	if len(lo.policyARNs) > 10 {
-		return usagef("--policy-arns: %d given, STS takes at most 10", len(lo.policyARNs))
+		return nil, usagef("--policy-arns: %d given, STS takes at most 10", len(lo.policyARNs))
 	}
-	now := env.Now()
+	if lo.assertionFile == "" && !lo.hasIdP() {
+		return nil, usagef("nothing to sign in with for profile %s: give --adfs-host HOST, --idp-url URL or --assertion-file FILE", f.profile)
+	}
+	return f, nil
+}
+
+// assertion reads the saved assertion or signs in at the IdP, and refuses
+// an expired one before STS sees it.
+func (f *flow) assertion(ctx context.Context) (*assertion.Assertion, error) {
 	var a *assertion.Assertion
-	switch {
-	case lo.assertionFile != "":
-		a, err = readAssertion(env, lo.assertionFile)
-	case lo.hasIdP():
-		if !lo.force {
-			if exp, ok := validUntil(paths, profile); ok && exp.Sub(now) > lo.minTTL {
-				fmt.Fprintf(env.Stderr, "samlogin: profile %s is still valid for %s (until %s); use --force to sign in again\n",
-					profile, left(exp.Sub(now)), exp.Local().Format("15:04 MST"))
-				return nil
-			}
-		}
-		a, err = signIn(ctx, env, &lo.signinOptions, newPrompter(env, lo.noPrompt), lo.debug)
-	default:
-		return usagef("nothing to sign in with for profile %s: give --adfs-host HOST, --idp-url URL or --assertion-file FILE", profile)
+	var err error
+	if f.lo.assertionFile != "" {
+		a, err = readAssertion(f.env, f.lo.assertionFile)
+	} else {
+		a, err = signIn(ctx, f.env, &f.lo.signinOptions, f.prompt, f.lo.debug)
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if a.Expired(now) {
-		return withHint(fmt.Errorf("the assertion expired at %s (%s)", localTime(a.NotOnOrAfter), ago(now, a.NotOnOrAfter)),
+	if now := f.env.Now(); a.Expired(now) {
+		return nil, withHint(fmt.Errorf("the assertion expired at %s (%s)", localTime(a.NotOnOrAfter), ago(now, a.NotOnOrAfter)),
 			"sign in again for a fresh one")
 	}
-	role, err := chooseRole(a, lo, newPrompter(env, lo.noPrompt))
-	if err != nil {
-		return err
+	return a, nil
+}
+
+// assume calls STS AssumeRoleWithSAML for role.
+func (f *flow) assume(ctx context.Context, a *assertion.Assertion, role assertion.Role) (*awsconfig.Credentials, error) {
+	d := f.duration
+	if d == 0 && a.SessionDuration > 0 {
+		d = time.Duration(a.SessionDuration) * time.Second
 	}
-	if duration == 0 && a.SessionDuration > 0 {
-		duration = time.Duration(a.SessionDuration) * time.Second
-	}
-	log := newLogger(env, lo.debug)
-	creds, err := awsconfig.AssumeRoleWithSAML(ctx, awsconfig.AssumeInput{
+	return awsconfig.AssumeRoleWithSAML(ctx, awsconfig.AssumeInput{
 		RoleARN:               role.RoleARN,
 		PrincipalARN:          role.PrincipalARN,
 		Assertion:             a.Encoded,
 		Partition:             role.Partition,
-		Region:                stsRegion(lo.region, role.Partition, env),
-		Endpoint:              stsEndpoint(lo.stsEndpoint, env),
-		Duration:              duration,
-		DurationFromAssertion: lo.duration == "" && a.SessionDuration > 0,
-		PolicyJSON:            policy,
-		PolicyARNs:            lo.policyARNs,
-		Log:                   log,
-		Notify:                func(s string) { fmt.Fprintf(env.Stderr, "samlogin: %s\n", s) },
-		Now:                   env.Now,
+		Region:                stsRegion(f.lo.region, role.Partition, f.env),
+		Endpoint:              awsconfig.EndpointFromEnv(f.lo.stsEndpoint, f.env.Getenv),
+		Duration:              d,
+		DurationFromAssertion: f.duration == 0 && a.SessionDuration > 0,
+		PolicyJSON:            f.policy,
+		PolicyARNs:            f.lo.policyARNs,
+		Log:                   newLogger(f.env, f.lo.debug),
+		Notify:                func(s string) { fmt.Fprintf(f.env.Stderr, "samlogin: %s\n", s) },
+		Now:                   f.env.Now,
 	})
+}
+
+// settings is what the profile remembers to log in again.
+func (f *flow) settings(role assertion.Role) map[string]string {
+	s := settingsToStore(f.fs)
+	s["samlogin_role_arn"] = role.RoleARN
+	s["samlogin_principal_arn"] = role.PrincipalARN
+	return s
+}
+
+// profileWrite is what WriteProfile writes for role's credentials.
+func (f *flow) profileWrite(profile string, role assertion.Role, c *awsconfig.Credentials) awsconfig.ProfileWrite {
+	return awsconfig.ProfileWrite{
+		Profile:         profile,
+		AccessKeyID:     c.AccessKeyID,
+		SecretAccessKey: c.SecretAccessKey,
+		SessionToken:    c.SessionToken,
+		Expiration:      c.Expiration,
+		PrincipalARN:    c.AssumedRoleARN,
+		Region:          f.lo.region,
+		Output:          f.lo.awsOutput,
+		Settings:        f.settings(role),
+	}
+}
+
+func runLogin(ctx context.Context, env *Env, cmd *cobra.Command, lo *loginOptions) error {
+	if lo.output != "text" && lo.output != "json" {
+		return usagef("--output %q: use text or json", lo.output)
+	}
+	f, err := newFlow(env, cmd.Flags(), lo, newPrompter(env, lo.noPrompt))
 	if err != nil {
 		return err
 	}
-	settings := settingsToStore(fs)
-	if role.RoleARN != "" {
-		settings["samlogin_role_arn"] = role.RoleARN
-		settings["samlogin_principal_arn"] = role.PrincipalARN
+	now := env.Now()
+	if lo.assertionFile == "" && !lo.force {
+		if exp, ok := validUntil(f.paths, f.profile); ok && exp.Sub(now) > lo.minTTL {
+			fmt.Fprintf(env.Stderr, "samlogin: profile %s is still valid for %s (until %s); use --force to sign in again\n",
+				f.profile, left(exp.Sub(now)), exp.Local().Format("15:04 MST"))
+			return nil
+		}
 	}
-	w := awsconfig.ProfileWrite{
-		Profile:         profile,
-		AccessKeyID:     creds.AccessKeyID,
-		SecretAccessKey: creds.SecretAccessKey,
-		SessionToken:    creds.SessionToken,
-		Expiration:      creds.Expiration,
-		PrincipalARN:    creds.AssumedRoleARN,
-		Region:          lo.region,
-		Output:          lo.awsOutput,
-		Settings:        settings,
-		Chains:          chains,
+	a, err := f.assertion(ctx)
+	if err != nil {
+		return err
 	}
+	role, err := chooseRole(a, lo, f.prompt)
+	if err != nil {
+		return err
+	}
+	creds, err := f.assume(ctx, a, role)
+	if err != nil {
+		return err
+	}
+	w := f.profileWrite(f.profile, role, creds)
+	w.Chains = f.chains
 	if err := ctx.Err(); err != nil {
 		return err // Ctrl-C before the write: leave every file as it was
 	}
-	if err := awsconfig.WriteProfile(paths, w); err != nil {
-		return fmt.Errorf("write profile %s: %w", profile, err)
+	if err := awsconfig.WriteProfile(f.paths, w); err != nil {
+		return fmt.Errorf("write profile %s: %w", f.profile, err)
 	}
 	return printLoginResult(env, lo.output, loginResult{
-		Profile:         profile,
+		Profile:         f.profile,
 		AccountID:       role.AccountID,
 		RoleName:        role.RoleName,
 		RoleARN:         role.RoleARN,
 		AssumedRoleARN:  creds.AssumedRoleARN,
 		Expiration:      creds.Expiration.UTC().Format(time.RFC3339),
-		Chains:          chainNames(chains),
-		ConfigFile:      paths.Config,
-		CredentialsFile: paths.Credentials,
+		Chains:          chainNames(f.chains),
+		ConfigFile:      f.paths.Config,
+		CredentialsFile: f.paths.Credentials,
 	}, creds.Expiration, now)
 }
 
@@ -386,16 +430,6 @@ func chainNames(cs []awsconfig.Chain) []string {
 		out = append(out, c.Name)
 	}
 	return out
-}
-
-// stsEndpoint: --sts-endpoint, else AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL.
-func stsEndpoint(flag string, env *Env) string {
-	for _, v := range []string{flag, env.Getenv("AWS_ENDPOINT_URL_STS"), env.Getenv("AWS_ENDPOINT_URL")} {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // stsRegion: --region, else AWS_REGION / AWS_DEFAULT_REGION when it belongs
