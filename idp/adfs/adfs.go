@@ -145,7 +145,7 @@ func (d *Driver) URL() *url.URL {
 	return &u
 }
 
-// Login signs in.username and returns the SAMLResponse. See the package
+// Login signs in in.Username and returns the SAMLResponse. See the package
 // documentation for the requests it makes. Errors name the step and wrap
 // idp.ErrRejected / ErrMFARejected (as *idp.RejectedError), ErrMFATimeout,
 // ErrUnsupportedMFA, ErrNoPrompt, ErrCancelled, an *idp.PageError, or the
