@@ -431,6 +431,11 @@ func (f *File) style() string {
 
 // Delete removes every definition of key in section (with its nested block
 // or continuation lines) and reports whether there was one.
+//
+// Limitation: in a file where an indented "key = value" line follows a key
+// with a value (the SDK reads it as a key of the section), deleting that
+// key when the key above it has an empty value makes the indented line
+// join the upper key's nested block. samlogin never writes such lines.
 func (f *File) Delete(section, key string) bool {
 	section, key = NormalizeSection(section), strings.ToLower(key)
 	found := false
