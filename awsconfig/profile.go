@@ -69,43 +69,46 @@ func WriteProfile(p Paths, w ProfileWrite) error {
 		return err
 	}
 	return UpdateMany([]string{p.Config, p.Credentials}, func(files []*ini.File) error {
-		cfg, creds := files[0], files[1]
-
-		sect := w.Profile
-		if err := setAll(creds, sect, [][2]string{
-			{KeyAccessKeyID, w.AccessKeyID},
-			{KeySecretAccessKey, w.SecretAccessKey.Reveal()},
-			{KeySessionToken, w.SessionToken.Reveal()},
-			{KeyExpires, expires(w.Expiration)},
-			{KeyPrincipalARN, w.PrincipalARN},
-		}, true); err != nil {
-			return fmt.Errorf("credentials file: profile %q: %w", w.Profile, err)
-		}
-
-		sect = ConfigSection(w.Profile)
-		kv := [][2]string{{"region", w.Region}, {"output", w.Output}}
-		if err := setAll(cfg, sect, kv, false); err != nil {
-			return fmt.Errorf("config file: profile %q: %w", w.Profile, err)
-		}
-		kv = kv[:0]
-		for _, k := range slices.Sorted(maps.Keys(w.Settings)) {
-			kv = append(kv, [2]string{k, w.Settings[k]})
-		}
-		if err := setAll(cfg, sect, kv, true); err != nil {
-			return fmt.Errorf("config file: profile %q: %w", w.Profile, err)
-		}
-
-		for _, c := range w.Chains {
-			if err := setAll(cfg, ConfigSection(c.Name), [][2]string{
-				{"role_arn", c.RoleARN},
-				{"source_profile", w.Profile},
-				{"region", w.Region},
-			}, true); err != nil {
-				return fmt.Errorf("config file: chained profile %q: %w", c.Name, err)
-			}
-		}
-		return nil
+		return applyWrite(files[0], files[1], w)
 	})
+}
+
+// applyWrite edits the parsed config and credentials files for w.
+func applyWrite(cfg, creds *ini.File, w ProfileWrite) error {
+	sect := w.Profile
+	if err := setAll(creds, sect, [][2]string{
+		{KeyAccessKeyID, w.AccessKeyID},
+		{KeySecretAccessKey, w.SecretAccessKey.Reveal()},
+		{KeySessionToken, w.SessionToken.Reveal()},
+		{KeyExpires, expires(w.Expiration)},
+		{KeyPrincipalARN, w.PrincipalARN},
+	}, true); err != nil {
+		return fmt.Errorf("credentials file: profile %q: %w", w.Profile, err)
+	}
+
+	sect = ConfigSection(w.Profile)
+	kv := [][2]string{{"region", w.Region}, {"output", w.Output}}
+	if err := setAll(cfg, sect, kv, false); err != nil {
+		return fmt.Errorf("config file: profile %q: %w", w.Profile, err)
+	}
+	kv = kv[:0]
+	for _, k := range slices.Sorted(maps.Keys(w.Settings)) {
+		kv = append(kv, [2]string{k, w.Settings[k]})
+	}
+	if err := setAll(cfg, sect, kv, true); err != nil {
+		return fmt.Errorf("config file: profile %q: %w", w.Profile, err)
+	}
+
+	for _, c := range w.Chains {
+		if err := setAll(cfg, ConfigSection(c.Name), [][2]string{
+			{"role_arn", c.RoleARN},
+			{"source_profile", w.Profile},
+			{"region", w.Region},
+		}, true); err != nil {
+			return fmt.Errorf("config file: chained profile %q: %w", c.Name, err)
+		}
+	}
+	return nil
 }
 
 // setAll sets each key; an empty value deletes the key when del is true and
