@@ -27,8 +27,8 @@ type Driver interface {
 // LoginInput is what a driver needs from the user for one sign-in.
 type LoginInput struct {
 	Username string
-	// Password is asked for lazily through Prompter when empty; see
-	// Deps.Password.
+	// Password, when empty, is asked for through Deps.Prompt only once the
+	// driver has reached a sign-in form.
 	Password secret.String
 	// MFACode is a code given up front (flag or environment). A code from
 	// here is tried once; a rejected one is an error (exit 4), never resent.

@@ -73,6 +73,7 @@ var settingKeys = []struct{ flag, key string }{
 	{"password-command", "samlogin_password_command"},
 	{"mfa-method", "samlogin_mfa_method"},
 	{"ca-bundle", "samlogin_ca_bundle"},
+	{"sts-endpoint", "samlogin_sts_endpoint"},
 	// Profiles written by aws-adfs are read too, so its users switch
 	// without reconfiguring (samlogin's own keys win when both are set).
 	{"adfs-host", "adfs_config.adfs_host"},

@@ -28,11 +28,7 @@ func TestMain(m *testing.M) {
 // TestScripts runs the end-to-end scripts in testdata/script against the
 // binary, with a strict test STS (awsconfig/ststest) on 127.0.0.1.
 func TestScripts(t *testing.T) {
-	sts := ststest.New(t, ststest.Options{
-		MaxSessionDuration: map[string]time.Duration{
-			"arn:aws:iam::123456789012:role/Admin": 12 * time.Hour,
-		},
-	})
+	peers := startPeers(t)
 	sample, err := os.ReadFile("testdata/sample-samlresponse.log")
 	if err != nil {
 		t.Fatal(err)
@@ -44,7 +40,9 @@ func TestScripts(t *testing.T) {
 			home := filepath.Join(e.WorkDir, "home")
 			e.Setenv("HOME", home)
 			e.Setenv("TZ", "UTC")
-			e.Setenv("STS_URL", sts.URL())
+			for k, v := range peers {
+				e.Setenv(k, v)
+			}
 			e.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 			for _, k := range []string{"AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_CONFIG_FILE",
 				"AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS"} {

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/samlogin/samlogin/awsconfig/ststest"
+	"github.com/samlogin/samlogin/idp/idptest"
+)
+
+// testEnv is an Env with buffers and an isolated HOME.
+func testEnv(t *testing.T, stdin string, vars map[string]string) (*Env, *bytes.Buffer, *bytes.Buffer) {
+	t.Helper()
+	home := t.TempDir()
+	var out, errb bytes.Buffer
+	vars["HOME"] = home
+	lookup := func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
+	return &Env{
+		Stdin:     strings.NewReader(stdin),
+		Stdout:    &out,
+		Stderr:    &errb,
+		Getenv:    func(k string) string { return vars[k] },
+		LookupEnv: lookup,
+		Now:       time.Now,
+		Home:      home,
+	}, &out, &errb
+}
+
+// TestDebugLogLeaksNoSecret runs a whole ADFS login with MFA in --debug mode
+// and checks that the password, the MFA code, the SAMLResponse, the secret
+// key and the session token appear nowhere in stdout or stderr, while the
+// debug log does show the exchanges.
+func TestDebugLogLeaksNoSecret(t *testing.T) {
+	sts := ststest.New(t, ststest.Options{})
+	var issued []string
+	adfs := idptest.NewADFS(t, idptest.ADFSOptions{
+		Users: adfsUsers, TLS: true, MFA: idptest.MFACode, MFACode: "918273",
+		SAMLResponse: func(user string) string { s := freshAssertion(user); issued = append(issued, s); return s },
+	})
+	for _, output := range []string{"text", "json"} {
+		t.Run(output, func(t *testing.T) {
+			env, out, errb := testEnv(t, adfsUsers[`CORP\alice`]+"\n", map[string]string{})
+			code := run(context.Background(), []string{
+				"--adfs-host", adfs.Host(), "--ca-bundle", adfs.CACertFile(), "--username", `CORP\alice`,
+				"--password-stdin", "--mfa-code", "918273", "--role", "Admin", "--profile", "p",
+				"--sts-endpoint", sts.URL(), "--debug", "--output", output,
+			}, env)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errb)
+			}
+			creds, err := os.ReadFile(filepath.Join(env.Home, ".aws", "credentials"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			reqs := sts.Requests()
+			last := reqs[len(reqs)-1]
+			secrets := map[string]string{
+				"password":      adfsUsers[`CORP\alice`],
+				"MFA code":      "918273",
+				"SAMLResponse":  issued[len(issued)-1],
+				"SAML (sent)":   last.SAMLAssertion,
+				"secret key":    ststest.SecretAccessKey(last.N),
+				"session token": ststest.SessionToken(last.N),
+			}
+			// The secrets are real: the files hold the keys, STS got the assertion.
+			for _, k := range []string{"secret key", "session token"} {
+				if !bytes.Contains(creds, []byte(secrets[k])) {
+					t.Fatalf("credentials file lacks the %s: the test checks nothing", k)
+				}
+			}
+			all := out.String() + errb.String()
+			if !strings.Contains(errb.String(), "level=DEBUG") {
+				t.Fatalf("no debug log in stderr:\n%s", errb)
+			}
+			for name, s := range secrets {
+				if s == "" {
+					t.Fatalf("%s is empty", name)
+				}
+				probe := s
+				if len(probe) > 40 {
+					probe = probe[(len(probe)-40)/2:][:40] // a 40-byte slice from its middle
+				}
+				if strings.Contains(all, probe) {
+					t.Errorf("the %s appears in the output", name)
+				}
+			}
+		})
+	}
+}
