@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -44,10 +45,7 @@ func TestScripts(t *testing.T) {
 				e.Setenv(k, v)
 			}
 			e.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-			for _, k := range []string{"AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_CONFIG_FILE",
-				"AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS"} {
-				e.Setenv(k, "")
-			}
+			unsetenv(e, "AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS")
 			return os.WriteFile(filepath.Join(e.WorkDir, "sample.log"), sample, 0o600)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -103,4 +101,17 @@ func cmdExit(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("%s: exit code %d, want %d", args[1], got, want)
 	}
+}
+
+// unsetenv removes variables from a script's environment (an empty value
+// is not the same as unset for the aws CLI).
+func unsetenv(e *testscript.Env, keys ...string) {
+	vars := e.Vars[:0]
+	for _, kv := range e.Vars {
+		k, _, _ := strings.Cut(kv, "=")
+		if !slices.Contains(keys, k) {
+			vars = append(vars, kv)
+		}
+	}
+	e.Vars = vars
 }
