@@ -95,6 +95,7 @@ Bare 'samlogin' with flags is 'samlogin login'.`,
 	}
 	addLoginFlags(login.Flags(), lo)
 	root.AddCommand(login, newParseCmd(env))
+	root.AddCommand(newStatusCmd(env), newLogoutCmd(env), newConsoleCmd(env))
 	return root, ran
 }
 

@@ -1,0 +1,136 @@
+package awsconfig
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+
+	"github.com/samlogin/samlogin/internal/secret"
+)
+
+// RoleChainInput is what AssumeChainedRole needs: the role of a chained
+// profile (role_arn, source_profile) and the source profile's credentials.
+// It reads no environment and no file.
+type RoleChainInput struct {
+	RoleARN     string
+	SessionName string // RoleSessionName; "" is "samlogin"
+	// The source profile's temporary credentials, which sign the call.
+	AccessKeyID                   string
+	SecretAccessKey, SessionToken secret.String
+	// Partition and Region select the regional STS endpoint (defaults as
+	// for AssumeRoleWithSAML); Endpoint replaces it.
+	Partition, Region, Endpoint string
+	// Duration is DurationSeconds; 0 and anything above one hour are one
+	// hour: AWS caps role chaining at one hour.
+	Duration   time.Duration
+	HTTPClient *http.Client
+}
+
+var sessionNameRe = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+
+// SessionName returns a valid RoleSessionName from the session part of an
+// assumed-role ARN (arn:aws:sts::1:assumed-role/Role/alice@example.com →
+// alice@example.com), or "samlogin".
+func SessionName(assumedRoleARN string) string {
+	for i := len(assumedRoleARN) - 1; i >= 0; i-- {
+		if assumedRoleARN[i] == '/' {
+			if s := assumedRoleARN[i+1:]; sessionNameRe.MatchString(s) {
+				return s
+			}
+			break
+		}
+	}
+	return "samlogin"
+}
+
+// AssumeChainedRole calls STS AssumeRole, signed with the source profile's
+// credentials, as the AWS CLI does for a profile with role_arn and
+// source_profile.
+func AssumeChainedRole(ctx context.Context, in RoleChainInput) (*Credentials, error) {
+	partition := in.Partition
+	if partition == "" {
+		if m := roleARNRe.FindStringSubmatch(in.RoleARN); m != nil {
+			partition = m[1]
+		}
+	}
+	if !roleARNRe.MatchString(in.RoleARN) {
+		return nil, inputError("fix role_arn of the chained profile", "role_arn %q is not a role ARN", in.RoleARN)
+	}
+	region := in.Region
+	if region == "" {
+		region = DefaultRegion(partition)
+	}
+	d := in.Duration
+	if d <= 0 || d > MaxChainedRoleDuration {
+		d = MaxChainedRoleDuration
+	}
+	name := in.SessionName
+	if name == "" {
+		name = "samlogin"
+	}
+	opts := sts.Options{
+		Region: region,
+		Credentials: credentials.NewStaticCredentialsProvider(in.AccessKeyID,
+			in.SecretAccessKey.Reveal(), in.SessionToken.Reveal()),
+	}
+	endpoint := in.Endpoint
+	if endpoint != "" {
+		opts.BaseEndpoint = aws.String(endpoint)
+	} else {
+		endpoint = STSEndpoint(partition, region)
+	}
+	if in.HTTPClient != nil {
+		opts.HTTPClient = in.HTTPClient
+	}
+	out, err := sts.New(opts).AssumeRole(ctx, &sts.AssumeRoleInput{
+		RoleArn:         aws.String(in.RoleARN),
+		RoleSessionName: aws.String(name),
+		DurationSeconds: aws.Int32(int32(d / time.Second)),
+	})
+	if err != nil {
+		return nil, chainError(err, in.RoleARN, endpoint)
+	}
+	c := &Credentials{Duration: d, SourceIdentity: aws.ToString(out.SourceIdentity)}
+	if cr := out.Credentials; cr != nil {
+		c.AccessKeyID = aws.ToString(cr.AccessKeyId)
+		c.SecretAccessKey = secret.New(aws.ToString(cr.SecretAccessKey))
+		c.SessionToken = secret.New(aws.ToString(cr.SessionToken))
+		c.Expiration = aws.ToTime(cr.Expiration)
+	}
+	if u := out.AssumedRoleUser; u != nil {
+		c.AssumedRoleARN = aws.ToString(u.Arn)
+		c.AssumedRoleID = aws.ToString(u.AssumedRoleId)
+	}
+	return c, nil
+}
+
+func chainError(err error, roleARN, endpoint string) *STSError {
+	se := &STSError{Endpoint: endpoint, Err: err}
+	var api smithy.APIError
+	if !errors.As(err, &api) {
+		se.Code, se.Kind = "network", KindNetwork
+		se.Message = networkMessage(err, endpoint)
+		return se
+	}
+	se.Code, se.Message = api.ErrorCode(), api.ErrorMessage()
+	switch se.Code {
+	case "ExpiredToken", "ExpiredTokenException":
+		se.Kind = KindExpired
+		se.Hint = "the source profile's credentials have expired: sign in again"
+	case "AccessDenied", "AccessDeniedException":
+		se.Kind = KindAccessDenied
+		se.Hint = fmt.Sprintf("the trust policy of %s does not allow sts:AssumeRole from the source profile's role", roleARN)
+	case "InvalidClientTokenId", "SignatureDoesNotMatch":
+		se.Kind = KindInvalidToken
+		se.Hint = "STS did not accept the source profile's credentials: sign in again"
+	}
+	return se
+}

@@ -1,0 +1,293 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/samlogin/samlogin/assertion"
+	"github.com/samlogin/samlogin/awsconfig"
+	"github.com/samlogin/samlogin/awsconfig/ini"
+	"github.com/samlogin/samlogin/internal/secret"
+)
+
+// consoleOptions are the flags of `samlogin console`.
+type consoleOptions struct {
+	profile       string
+	destination   string
+	issuer        string
+	duration      string
+	print         bool
+	stsEndpoint   string
+	federationURL string
+}
+
+// browserOpener opens a URL in the user's browser. Tests replace it.
+var browserOpener = openBrowser
+
+// openBrowser runs the system's URL opener: open on macOS, rundll32 on
+// Windows, xdg-open elsewhere. The URL is its argument, never logged.
+func openBrowser(ctx context.Context, u secret.String) error {
+	var cmd *exec.Cmd
+	switch runtime.GOOS {
+	case "darwin":
+		cmd = exec.CommandContext(ctx, "open", u.Reveal())
+	case "windows":
+		cmd = exec.CommandContext(ctx, "rundll32", "url.dll,FileProtocolHandler", u.Reveal())
+	default:
+		cmd = exec.CommandContext(ctx, "xdg-open", u.Reveal())
+	}
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("open the browser with %s: %w", cmd.Args[0], err)
+	}
+	return nil
+}
+
+func newConsoleCmd(env *Env) *cobra.Command {
+	o := &consoleOptions{}
+	cmd := &cobra.Command{
+		Use:   "console [--profile P] [flags]",
+		Short: "Open the AWS console signed in with a profile's credentials",
+		Long: `console exchanges the profile's temporary credentials for a sign-in token at
+the federation endpoint of the role's partition (signin.aws.amazon.com,
+signin.amazonaws-us-gov.com or signin.amazonaws.cn) and opens the console in
+your browser; --print prints the sign-in URL on stdout instead.
+
+The credentials are those samlogin wrote in ~/.aws/credentials for P. For a
+chained profile (role_arn and source_profile = a samlogin profile) samlogin
+first assumes that role with the source profile's credentials (STS
+AssumeRole); AWS caps such sessions, and their console sessions, at one hour.
+
+The URL signs whoever opens it in for 15 minutes: treat it as a secret.
+samlogin never logs it. Nothing is written to any file.`,
+		Example: `  samlogin console --profile prod-admin
+  samlogin console --profile prod-admin --destination https://console.aws.amazon.com/s3/home --duration 8h
+  samlogin console --profile prod-deploy --print`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runConsole(cmd.Context(), env, o)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVarP(&o.profile, "profile", "p", "", "the profile whose credentials sign in (default: $AWS_PROFILE, else \"default\")")
+	fs.StringVar(&o.destination, "destination", "", "the console page to open: a URL, or a path under the console home (default: the console home of the partition)")
+	fs.StringVar(&o.issuer, "issuer", "", "where the browser goes when the console session ends (default: the profile's IdP sign-in page)")
+	fs.StringVar(&o.duration, "duration", "", "console session length, 15m to 12h (SessionDuration; 1h at most for a chained role; default: as long as the credentials)")
+	fs.BoolVar(&o.print, "print", false, "print the sign-in URL on stdout instead of opening a browser")
+	fs.StringVar(&o.stsEndpoint, "sts-endpoint", "", "STS endpoint for a chained role's AssumeRole (default: the partition's regional endpoint; also AWS_ENDPOINT_URL_STS)")
+	fs.StringVar(&o.federationURL, "federation-url", "", "federation endpoint (tests; also SAMLOGIN_FEDERATION_URL)")
+	_ = fs.MarkHidden("federation-url")
+	return cmd
+}
+
+// consoleCreds are the temporary credentials the console signs in with.
+type consoleCreds struct {
+	accessKeyID                   string
+	secretAccessKey, sessionToken secret.String
+	expires                       time.Time
+	roleARN                       string // the role they are a session of
+	chained                       bool
+	settings                      map[string]string // of the profile that signed in with SAML
+}
+
+func runConsole(ctx context.Context, env *Env, o *consoleOptions) error {
+	profile := o.profile
+	if profile == "" {
+		profile = env.Getenv("AWS_PROFILE")
+	}
+	if profile == "" {
+		profile = "default"
+	}
+	var d time.Duration
+	if o.duration != "" {
+		var err error
+		if d, err = parseConsoleDuration(o.duration); err != nil {
+			return err
+		}
+	}
+	paths := awsconfig.DefaultPaths(env.Getenv, env.Home)
+	c, err := consoleCredentials(ctx, env, paths, profile, o.stsEndpoint)
+	if err != nil {
+		return err
+	}
+	if c.chained {
+		msg := fmt.Sprintf("samlogin: profile %s is a chained role (%s): AWS caps its console session at 1h", profile, c.roleARN)
+		if d > awsconfig.MaxChainedRoleDuration {
+			msg += fmt.Sprintf("; asking for 1h, not %s", o.duration)
+			d = awsconfig.MaxChainedRoleDuration
+		}
+		fmt.Fprintln(env.Stderr, msg)
+	}
+	partition := arnPartition(c.roleARN)
+	dest := o.destination
+	if dest != "" && !strings.HasPrefix(dest, "https://") && !strings.HasPrefix(dest, "http://") {
+		dest = awsconfig.ConsoleHome(partition) + strings.TrimPrefix(dest, "/")
+	}
+	issuer := o.issuer
+	if issuer == "" {
+		issuer = issuerOf(c.settings)
+	}
+	u, err := awsconfig.SigninURL(ctx, awsconfig.SigninInput{
+		AccessKeyID:     c.accessKeyID,
+		SecretAccessKey: c.secretAccessKey,
+		SessionToken:    c.sessionToken,
+		Partition:       partition,
+		Endpoint:        o.federationURL,
+		Duration:        d,
+		Destination:     dest,
+		Issuer:          issuer,
+	})
+	if err != nil {
+		if errors.Is(err, awsconfig.ErrFederation) {
+			return withHint(err, fmt.Sprintf("the credentials of profile %s may have been revoked: sign in again with 'samlogin login --profile %s'", profile, profile))
+		}
+		return err
+	}
+	if o.print {
+		fmt.Fprintln(env.Stdout, u.Reveal())
+		return nil
+	}
+	if err := browserOpener(ctx, u); err != nil {
+		return withHint(fmt.Errorf("console: %w", err), "use --print and open the URL yourself")
+	}
+	fmt.Fprintf(env.Stderr, "samlogin: opened the AWS console for profile %s in your browser\n", profile)
+	return nil
+}
+
+// consoleCredentials finds the temporary credentials of profile: the keys
+// samlogin wrote for it, or for a chained profile, a fresh AssumeRole with
+// its source profile's keys.
+func consoleCredentials(ctx context.Context, env *Env, paths awsconfig.Paths, profile, stsEndpoint string) (*consoleCreds, error) {
+	cfg, err := awsconfig.Read(paths.Config)
+	if err != nil {
+		return nil, fmt.Errorf("console: %w", err)
+	}
+	creds, err := awsconfig.Read(paths.Credentials)
+	if err != nil {
+		return nil, fmt.Errorf("console: %w", err)
+	}
+	now := env.Now()
+	sect := awsconfig.ConfigSection(profile)
+	if _, ok := creds.Get(profile, awsconfig.KeySessionToken); ok {
+		return staticCreds(cfg, creds, profile, now)
+	}
+	roleARN, _ := cfg.Get(sect, "role_arn")
+	source, _ := cfg.Get(sect, "source_profile")
+	if roleARN == "" || source == "" {
+		return nil, withHint(fmt.Errorf("console: profile %s has no temporary credentials in %s", profile, paths.Credentials),
+			fmt.Sprintf("sign in with 'samlogin login --profile %s' first (a profile that uses credential_process is not supported yet)", profile))
+	}
+	if _, ok := creds.Get(source, awsconfig.KeySessionToken); !ok {
+		return nil, withHint(fmt.Errorf("console: profile %s chains from %s, which has no temporary credentials in %s", profile, source, paths.Credentials),
+			fmt.Sprintf("sign in with 'samlogin login --profile %s' first", source))
+	}
+	src, err := staticCreds(cfg, creds, source, now)
+	if err != nil {
+		return nil, err
+	}
+	region, _ := cfg.Get(sect, "region")
+	if region == "" {
+		region, _ = cfg.Get(awsconfig.ConfigSection(source), "region")
+	}
+	principal, _ := creds.Get(source, awsconfig.KeyPrincipalARN)
+	out, err := awsconfig.AssumeChainedRole(ctx, awsconfig.RoleChainInput{
+		RoleARN:         roleARN,
+		SessionName:     awsconfig.SessionName(principal),
+		AccessKeyID:     src.accessKeyID,
+		SecretAccessKey: src.secretAccessKey,
+		SessionToken:    src.sessionToken,
+		Partition:       arnPartition(roleARN),
+		Region:          region,
+		Endpoint:        awsconfig.EndpointFromEnv(stsEndpoint, env.Getenv),
+	})
+	if err != nil {
+		var se *awsconfig.STSError
+		if errors.As(err, &se) && se.Hint != "" {
+			return nil, withHint(fmt.Errorf("console: assume %s from profile %s: %w", roleARN, source, err), se.Hint)
+		}
+		return nil, fmt.Errorf("console: assume %s from profile %s: %w", roleARN, source, err)
+	}
+	return &consoleCreds{accessKeyID: out.AccessKeyID, secretAccessKey: out.SecretAccessKey, sessionToken: out.SessionToken,
+		expires: out.Expiration, roleARN: roleARN, chained: true, settings: src.settings}, nil
+}
+
+// staticCreds reads the temporary credentials samlogin wrote for profile,
+// and refuses expired ones.
+func staticCreds(cfg, creds *ini.File, profile string, now time.Time) (*consoleCreds, error) {
+	c := &consoleCreds{settings: map[string]string{}}
+	c.accessKeyID, _ = creds.Get(profile, awsconfig.KeyAccessKeyID)
+	key, _ := creds.Get(profile, awsconfig.KeySecretAccessKey)
+	tok, _ := creds.Get(profile, awsconfig.KeySessionToken)
+	c.secretAccessKey, c.sessionToken = secret.New(key), secret.New(tok)
+	if v, ok := creds.Get(profile, awsconfig.KeyExpires); ok {
+		if t, err := time.Parse(time.RFC3339, v); err == nil {
+			c.expires = t
+			if !now.Before(t) {
+				return nil, withHint(fmt.Errorf("console: the credentials of profile %s expired at %s (%s)", profile, localTime(t), ago(now, t)),
+					fmt.Sprintf("sign in again with 'samlogin login --profile %s'", profile))
+			}
+		}
+	}
+	sect := awsconfig.ConfigSection(profile)
+	for _, k := range cfg.Keys(sect) {
+		if strings.HasPrefix(k, awsconfig.SettingPrefix) {
+			c.settings[k], _ = cfg.Get(sect, k)
+		}
+	}
+	c.roleARN = c.settings["samlogin_role_arn"]
+	if c.roleARN == "" {
+		// x_principal_arn is the assumed-role ARN: its partition is the
+		// role's.
+		c.roleARN, _ = creds.Get(profile, awsconfig.KeyPrincipalARN)
+	}
+	return c, nil
+}
+
+// arnPartition is the partition of an ARN ("arn:aws-cn:..."), else "aws".
+func arnPartition(arn string) string {
+	if r, err := assertion.ParseRoleARN(arn); err == nil {
+		return r.Partition
+	}
+	if parts := strings.SplitN(arn, ":", 3); len(parts) == 3 && parts[0] == "arn" && parts[1] != "" {
+		return parts[1]
+	}
+	return "aws"
+}
+
+// issuerOf is the IdP page that signs the user in again when the console
+// session ends: the stored SAML portal URL, or the ADFS sign-in page.
+func issuerOf(settings map[string]string) string {
+	if u := settings["samlogin_idp_url"]; u != "" {
+		return u
+	}
+	if h := settings["samlogin_adfs_host"]; h != "" {
+		if !strings.Contains(h, "://") {
+			h = "https://" + h
+		}
+		return strings.TrimRight(h, "/") + "/adfs/ls/IdpInitiatedSignOn.aspx"
+	}
+	return ""
+}
+
+// parseConsoleDuration reads --duration: seconds or a Go duration, 15m to
+// 12h (the federation endpoint's SessionDuration range).
+func parseConsoleDuration(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		var n int
+		if _, serr := fmt.Sscanf(s, "%d", &n); serr != nil || fmt.Sprint(n) != s {
+			return 0, usagef("--duration %q: give seconds (3600) or a duration (1h, 90m)", s)
+		}
+		d = time.Duration(n) * time.Second
+	}
+	if d < awsconfig.MinConsoleDuration || d > awsconfig.MaxConsoleDuration {
+		return 0, usagef("--duration %s: the console session is 900 s (15m) to 43200 s (12h)", s)
+	}
+	return d, nil
+}

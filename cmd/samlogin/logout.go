@@ -1,0 +1,109 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/samlogin/samlogin/awsconfig"
+)
+
+func newLogoutCmd(env *Env) *cobra.Command {
+	var (
+		profile string
+		all     bool
+		forget  bool
+	)
+	cmd := &cobra.Command{
+		Use:   "logout (--profile P | --all) [--forget]",
+		Short: "Remove a profile's credentials (and with --forget its samlogin settings)",
+		Long: `logout removes what samlogin wrote for a profile it manages:
+
+  - in ~/.aws/credentials, the keys samlogin owns in [P] (aws_access_key_id,
+    aws_secret_access_key, aws_session_token, x_security_token_expires,
+    x_principal_arn), and the section when no other key is left;
+  - samlogin's cached credentials for P under ~/.aws/samlogin/, if any.
+
+The settings in [profile P] of ~/.aws/config stay, so 'samlogin login
+--profile P' signs in again without flags. --forget removes them too: the
+samlogin_* keys of P, and the chained profiles samlogin wrote for it (--chain,
+recorded in samlogin_chains) while they still have the role_arn and
+source_profile samlogin wrote; then any section left empty. region and
+output of P stay. Every other byte of both files stays as it was.
+
+samlogin keeps no IdP cookies on disk: each sign-in starts a fresh session
+at the IdP, so there is nothing more to remove. A profile without samlogin_*
+settings is not samlogin's, and logout refuses to touch it (exit 1).`,
+		Example: `  samlogin logout --profile prod-admin
+  samlogin logout --all
+  samlogin logout --profile prod-admin --forget`,
+		Args: cobra.NoArgs,
+		RunE: func(_ *cobra.Command, _ []string) error {
+			in := awsconfig.LogoutInput{All: all, Forget: forget}
+			switch {
+			case !all && profile == "":
+				return usagef("which profile? give --profile P (or SAMLOGIN_PROFILE), or --all")
+			case !all:
+				in.Profiles = []string{profile}
+			}
+			paths := awsconfig.DefaultPaths(env.Getenv, env.Home)
+			rs, err := awsconfig.Logout(paths, in)
+			if errors.Is(err, awsconfig.ErrNotManaged) {
+				return withHint(fmt.Errorf("logout: %w", err), "samlogin only removes profiles it wrote; 'samlogin status' lists them; nothing was changed")
+			}
+			if err != nil {
+				return fmt.Errorf("logout: %w", err)
+			}
+			if len(rs) == 0 {
+				fmt.Fprintf(env.Stderr, "samlogin: no profile in %s is managed by samlogin; nothing to do\n", paths.Config)
+			}
+			for _, r := range rs {
+				files, err := removeCredentialCache(env, r.Profile)
+				if err != nil {
+					return fmt.Errorf("logout: profile %s: remove cached credentials: %w", r.Profile, err)
+				}
+				fmt.Fprintln(env.Stderr, logoutLine(r, len(files) > 0, forget))
+			}
+			return nil
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVarP(&profile, "profile", "p", "", "the profile to sign out of")
+	fs.BoolVar(&all, "all", false, "sign out of every profile samlogin manages")
+	fs.BoolVar(&forget, "forget", false, "also remove the profile's samlogin_* settings and the chained profiles samlogin wrote for it")
+	return cmd
+}
+
+// logoutLine says what logout did for one profile.
+func logoutLine(r awsconfig.LogoutResult, cache, forget bool) string {
+	var did []string
+	if r.Credentials {
+		did = append(did, "removed its credentials")
+	}
+	if cache {
+		did = append(did, "removed its cached credentials")
+	}
+	if len(r.Settings) > 0 {
+		did = append(did, "forgot its settings")
+	}
+	if len(r.Chains) > 0 {
+		did = append(did, "removed chained profile"+pluralS(len(r.Chains))+" "+strings.Join(r.Chains, ", "))
+	}
+	if len(did) == 0 {
+		did = append(did, "no credentials to remove")
+	}
+	line := "samlogin: profile " + r.Profile + ": " + strings.Join(did, "; ")
+	if !forget {
+		line += " (settings kept; --forget removes them)"
+	}
+	return line
+}
+
+func pluralS(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/samlogin/samlogin/assertion"
+	"github.com/samlogin/samlogin/awsconfig"
+)
+
+func newStatusCmd(env *Env) *cobra.Command {
+	var output string
+	cmd := &cobra.Command{
+		Use:   "status [flags]",
+		Short: "List the profiles samlogin manages, and how long their credentials last",
+		Long: `status lists every profile samlogin manages (a profile in ~/.aws/config with
+samlogin_* settings): its account, role, identity provider, the time its
+credentials have left (or since when they have expired), and the chained
+profiles that assume a role from it. It reads the files only: no network, no
+change. --output json prints the same on stdout for scripts.`,
+		Example: `  samlogin status
+  samlogin status -o json | jq -r '.profiles[] | select(.expired) | .profile'`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if output != "text" && output != "json" {
+				return usagef("--output %q: use text or json", output)
+			}
+			paths := awsconfig.DefaultPaths(env.Getenv, env.Home)
+			ms, err := awsconfig.ReadManaged(paths)
+			if err != nil {
+				return fmt.Errorf("status: %w", err)
+			}
+			st := statusOf(ms, env.Now(), credentialCache(env))
+			if output == "json" {
+				enc := json.NewEncoder(env.Stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(statusOutput{Profiles: st, ConfigFile: paths.Config, CredentialsFile: paths.Credentials})
+			}
+			if len(st) == 0 {
+				fmt.Fprintf(env.Stderr, "samlogin: no profile in %s is managed by samlogin; sign in with 'samlogin login --profile P ...'\n", paths.Config)
+				return nil
+			}
+			printStatus(env, st)
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "text", "text (a table) or json")
+	return cmd
+}
+
+// statusOutput is the JSON of `samlogin status --output json`. It never
+// holds a secret.
+type statusOutput struct {
+	Profiles        []profileStatus `json:"profiles"`
+	ConfigFile      string          `json:"config_file"`
+	CredentialsFile string          `json:"credentials_file"`
+}
+
+// profileStatus is one managed profile.
+type profileStatus struct {
+	Profile   string `json:"profile"`
+	AccountID string `json:"account_id"`
+	RoleName  string `json:"role_name"`
+	RoleARN   string `json:"role_arn"`
+	IdP       string `json:"idp"`
+	// Source: "credentials_file", "credential_process" or "none".
+	Source string `json:"source"`
+	// State: "valid", "expired", "none" (no credentials) or "unknown".
+	State       string        `json:"state"`
+	Expiration  string        `json:"expiration,omitempty"` // RFC 3339 UTC
+	Expired     bool          `json:"expired"`
+	SecondsLeft int64         `json:"seconds_left"`
+	Note        string        `json:"note,omitempty"`
+	Chains      []chainStatus `json:"chains"`
+}
+
+type chainStatus struct {
+	Profile string `json:"profile"`
+	RoleARN string `json:"role_arn"`
+	// Samlogin: samlogin wrote it (--chain), so logout --forget removes it.
+	Samlogin bool `json:"samlogin"`
+}
+
+// cacheReader returns the expiry samlogin's credential cache holds for a
+// profile that uses credential_process; ok is false when it holds none.
+type cacheReader func(profile string) (exp time.Time, ok bool)
+
+func statusOf(ms []awsconfig.Managed, now time.Time, cache cacheReader) []profileStatus {
+	out := []profileStatus{}
+	for _, m := range ms {
+		s := profileStatus{Profile: m.Name, RoleARN: m.RoleARN(), IdP: idpOf(m.Settings), Chains: []chainStatus{}}
+		if r, err := assertion.ParseRoleARN(s.RoleARN); err == nil {
+			s.AccountID, s.RoleName = r.AccountID, r.RoleName
+		}
+		exp := m.Expires
+		switch {
+		case m.HasCredentials:
+			s.Source = "credentials_file"
+			if exp.IsZero() {
+				s.State, s.Note = "unknown", "the credentials file has no readable "+awsconfig.KeyExpires
+			}
+		case strings.Contains(m.CredentialProcess, "samlogin"):
+			s.Source = "credential_process"
+			var ok bool
+			if exp, ok = cache(m.Name); !ok {
+				s.State, s.Note = "none", "no cached credentials; the next AWS call signs in"
+			}
+		default:
+			s.Source, s.State = "none", "none"
+			exp = time.Time{}
+		}
+		if s.State == "" {
+			s.Expiration = exp.UTC().Format(time.RFC3339)
+			s.Expired = !now.Before(exp)
+			if s.Expired {
+				s.State = "expired"
+			} else {
+				s.State = "valid"
+				s.SecondsLeft = int64(exp.Sub(now) / time.Second)
+			}
+		}
+		for _, c := range m.Chains {
+			s.Chains = append(s.Chains, chainStatus{Profile: c.Name, RoleARN: c.RoleARN, Samlogin: c.Recorded})
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// idpOf names the profile's identity provider from its stored settings.
+func idpOf(settings map[string]string) string {
+	for _, k := range []string{"samlogin_adfs_host", "samlogin_idp_url"} {
+		if v := settings[k]; v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func printStatus(env *Env, st []profileStatus) {
+	now := env.Now()
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PROFILE\tACCOUNT\tROLE\tIDP\tCREDENTIALS\tCHAINS")
+	for _, s := range st {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Profile, orDash(s.AccountID), orDash(s.RoleName), orDash(s.IdP),
+			credentialsText(s, now), orDash(chainList(s.Chains)))
+	}
+	_ = tw.Flush()
+}
+
+func credentialsText(s profileStatus, now time.Time) string {
+	var t string
+	switch s.State {
+	case "valid":
+		exp, _ := time.Parse(time.RFC3339, s.Expiration)
+		t = fmt.Sprintf("%s left (until %s)", left(exp.Sub(now)), exp.Local().Format("15:04 MST"))
+	case "expired":
+		exp, _ := time.Parse(time.RFC3339, s.Expiration)
+		t = "expired " + ago(now, exp)
+	case "unknown":
+		t = "expiry unknown"
+	default:
+		t = "none"
+	}
+	if s.Source == "credential_process" {
+		t += " (credential_process)"
+	}
+	return t
+}
+
+func chainList(cs []chainStatus) string {
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = c.Profile
+	}
+	return strings.Join(names, ",")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
