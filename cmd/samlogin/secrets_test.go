@@ -14,7 +14,7 @@ import (
 )
 
 // testEnv is an Env with buffers and an isolated HOME.
-func testEnv(t *testing.T, stdin string, vars map[string]string) (*Env, *bytes.Buffer, *bytes.Buffer) {
+func testEnv(t testing.TB, stdin string, vars map[string]string) (*Env, *bytes.Buffer, *bytes.Buffer) {
 	t.Helper()
 	home := t.TempDir()
 	var out, errb bytes.Buffer
@@ -92,3 +92,5 @@ func TestDebugLogLeaksNoSecret(t *testing.T) {
 		})
 	}
 }
+
+func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }
