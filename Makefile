@@ -43,6 +43,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./assertion
 	$(GO) test -run '^$$' -fuzz '^FuzzRoundTrip$$' -fuzztime $(FUZZTIME) ./awsconfig/ini
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./idp/htmlform
+	$(GO) test -run '^$$' -fuzz '^FuzzClassify$$' -fuzztime $(FUZZTIME) ./idp/adfs
+	$(GO) test -run '^$$' -fuzz '^FuzzParseAccounts$$' -fuzztime $(FUZZTIME) ./awsconfig/signin
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
