@@ -44,8 +44,12 @@ type FederationRequest struct {
 	Error           string // what the server refused, "" when it answered a token
 }
 
-// SigninToken is the token Federation answers for the n-th (1-based) call.
-func SigninToken(n int) string { return fmt.Sprintf("ststest-signin-token-%04d", n) }
+// SigninToken is the token Federation answers for the n-th (1-based) call
+// with SessionDuration seconds (0: absent), so that a test that sees only
+// the final URL can tell what was asked.
+func SigninToken(n, sessionDuration int) string {
+	return fmt.Sprintf("ststest-signin-token-%04d-d%d", n, sessionDuration)
+}
 
 // NewFederation starts a Federation closed at the end of the test.
 func NewFederation(t testing.TB) *Federation {
@@ -132,7 +136,7 @@ func (f *Federation) serve(w http.ResponseWriter, r *http.Request) {
 	n := len(f.reqs)
 	f.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(map[string]string{"SigninToken": SigninToken(n)})
+	_ = json.NewEncoder(w).Encode(map[string]string{"SigninToken": SigninToken(n, req.SessionDuration)})
 }
 
 // RoleSTS is a test STS for AssumeRole, the call that role chaining makes.
