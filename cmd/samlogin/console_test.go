@@ -108,16 +108,16 @@ func TestStatusOf(t *testing.T) {
 		{"valid", "valid", nil, "valid", "1h00m left (until " + clock(now.Add(time.Hour)) + ")", ""},
 		{"expired", "expired", nil, "expired", "expired 2h00m ago", ""},
 		{"no credentials", "none", nil, "none", "none", ""},
-		{"credential_process, cached", "cp", func(string) (time.Time, bool) { return now.Add(30 * time.Minute), true },
+		{"credential_process, cached", "cp", func(map[string]string) (time.Time, bool) { return now.Add(30 * time.Minute), true },
 			"valid", "30m left (until " + clock(now.Add(30*time.Minute)) + ") (credential_process)", ""},
-		{"credential_process, no cache", "cp", func(string) (time.Time, bool) { return time.Time{}, false },
+		{"credential_process, no cache", "cp", func(map[string]string) (time.Time, bool) { return time.Time{}, false },
 			"none", "none (credential_process)", "no cached credentials; the next AWS call signs in"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := statusFixture(tc.managed, now)
 			cache := tc.cache
 			if cache == nil {
-				cache = func(string) (time.Time, bool) { t.Error("cache read"); return time.Time{}, false }
+				cache = func(map[string]string) (time.Time, bool) { t.Error("cache read"); return time.Time{}, false }
 			}
 			st := statusOf(m, now, cache)
 			if len(st) != 1 || st[0].State != tc.state || st[0].Note != tc.note {

@@ -49,6 +49,16 @@ settings is not samlogin's, and logout refuses to touch it (exit 1).`,
 				in.Profiles = []string{profile}
 			}
 			paths := awsconfig.DefaultPaths(env.Getenv, env.Home)
+			// The settings name the profile's cache entries; read them
+			// before --forget removes them.
+			before, err := awsconfig.ReadManaged(paths)
+			if err != nil {
+				return fmt.Errorf("logout: %w", err)
+			}
+			settings := map[string]map[string]string{}
+			for _, m := range before {
+				settings[m.Name] = m.Settings
+			}
 			rs, err := awsconfig.Logout(paths, in)
 			if errors.Is(err, awsconfig.ErrNotManaged) {
 				return withHint(fmt.Errorf("logout: %w", err), "samlogin only removes profiles it wrote; 'samlogin status' lists them; nothing was changed")
@@ -60,7 +70,7 @@ settings is not samlogin's, and logout refuses to touch it (exit 1).`,
 				fmt.Fprintf(env.Stderr, "samlogin: no profile in %s is managed by samlogin; nothing to do\n", paths.Config)
 			}
 			for _, r := range rs {
-				files, err := removeCredentialCache(env, r.Profile)
+				files, err := removeCredentialCache(env, settings[r.Profile])
 				if err != nil {
 					return fmt.Errorf("logout: profile %s: remove cached credentials: %w", r.Profile, err)
 				}

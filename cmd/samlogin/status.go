@@ -86,9 +86,9 @@ type chainStatus struct {
 	Samlogin bool `json:"samlogin"`
 }
 
-// cacheReader returns the expiry samlogin's credential cache holds for a
-// profile that uses credential_process; ok is false when it holds none.
-type cacheReader func(profile string) (exp time.Time, ok bool)
+// cacheReader returns the expiry samlogin's credential cache holds for the
+// profile with these settings; ok is false when it holds none.
+type cacheReader func(settings map[string]string) (exp time.Time, ok bool)
 
 func statusOf(ms []awsconfig.Managed, now time.Time, cache cacheReader) []profileStatus {
 	out := []profileStatus{}
@@ -107,7 +107,7 @@ func statusOf(ms []awsconfig.Managed, now time.Time, cache cacheReader) []profil
 		case strings.Contains(m.CredentialProcess, "samlogin"):
 			s.Source = "credential_process"
 			var ok bool
-			if exp, ok = cache(m.Name); !ok {
+			if exp, ok = cache(m.Settings); !ok {
 				s.State, s.Note = "none", "no cached credentials; the next AWS call signs in"
 			}
 		default:
