@@ -36,6 +36,7 @@ type loginOptions struct {
 	noPrompt      bool
 	debug         bool
 	signinOptions
+	multiOptions
 }
 
 func addLoginFlags(fs *pflag.FlagSet, lo *loginOptions) {
@@ -54,6 +55,7 @@ func addLoginFlags(fs *pflag.FlagSet, lo *loginOptions) {
 	fs.BoolVar(&lo.noPrompt, "no-prompt", false, "never prompt; a missing input is an error naming its flag")
 	fs.BoolVar(&lo.debug, "debug", false, "log each step to stderr (secrets are redacted)")
 	addSigninFlags(fs, &lo.signinOptions)
+	addMultiFlags(fs, &lo.multiOptions)
 }
 
 // settingKeys maps flags to the keys that remember them in [profile P] of
@@ -73,6 +75,7 @@ var settingKeys = []struct{ flag, key string }{
 	{"password-command", "samlogin_password_command"},
 	{"mfa-method", "samlogin_mfa_method"},
 	{"ca-bundle", "samlogin_ca_bundle"},
+	{"aliases", "samlogin_aliases"},
 	{"sts-endpoint", "samlogin_sts_endpoint"},
 	// Profiles written by aws-adfs are read too, so its users switch
 	// without reconfiguring (samlogin's own keys win when both are set).
@@ -191,7 +194,7 @@ func (f *flow) assertion(ctx context.Context) (*assertion.Assertion, error) {
 	if f.lo.assertionFile != "" {
 		a, err = readAssertion(f.env, f.lo.assertionFile)
 	} else {
-		a, err = signIn(ctx, f.env, &f.lo.signinOptions, f.prompt, f.lo.debug)
+		a, err = f.signInCached(ctx) // signIn, or a recent sign-in's assertion
 	}
 	if err != nil {
 		return nil, err
@@ -252,6 +255,9 @@ func (f *flow) profileWrite(profile string, role assertion.Role, c *awsconfig.Cr
 func runLogin(ctx context.Context, env *Env, cmd *cobra.Command, lo *loginOptions) error {
 	if lo.output != "text" && lo.output != "json" {
 		return usagef("--output %q: use text or json", lo.output)
+	}
+	if lo.allRoles {
+		return runAllRoles(ctx, env, cmd, lo)
 	}
 	f, err := newFlow(env, cmd.Flags(), lo, newPrompter(env, lo.noPrompt))
 	if err != nil {

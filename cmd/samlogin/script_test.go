@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,6 +31,7 @@ func TestMain(m *testing.M) {
 // binary, with a strict test STS (awsconfig/ststest) on 127.0.0.1.
 func TestScripts(t *testing.T) {
 	peers := startPeers(t)
+	maps.Copy(peers, startAllRolesPeers(t))
 	sample, err := os.ReadFile("testdata/sample-samlresponse.log")
 	if err != nil {
 		t.Fatal(err)
@@ -45,12 +47,15 @@ func TestScripts(t *testing.T) {
 				e.Setenv(k, v)
 			}
 			e.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+			e.Setenv("SAMLOGIN_NO_CACHE", "1") // every sign-in signs in; the cache scripts turn it on
 			unsetenv(e, "AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS")
 			return os.WriteFile(filepath.Join(e.WorkDir, "sample.log"), sample, 0o600)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"mkassertion": cmdMkAssertion,
 			"exit":        cmdExit,
+			"signins":     cmdSignins,
+			"pageposts":   cmdPagePosts,
 		},
 	})
 }
