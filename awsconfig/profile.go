@@ -53,6 +53,33 @@ type ProfileWrite struct {
 	// Chains are extra profiles that assume a role with this profile's
 	// credentials.
 	Chains []Chain
+	// CredentialProcess, when set, is written as the profile's
+	// credential_process, and the keys samlogin owns in [NAME] of the
+	// credentials file are removed instead of written: static keys there
+	// win over credential_process in the AWS CLI and the SDKs. The caller
+	// keeps the credentials elsewhere (CredentialCache). When empty, a
+	// credential_process that samlogin wrote for the profile is removed,
+	// since the static keys written now would hide it anyway.
+	CredentialProcess string
+}
+
+// KeyCredentialProcess is the config key of a profile's credential_process.
+const KeyCredentialProcess = "credential_process"
+
+// IsSamloginCredentialProcess reports whether v is a credential_process
+// that samlogin writes for profile.
+func IsSamloginCredentialProcess(v, profile string) bool {
+	return strings.HasSuffix(v, " credential-process --profile "+ShellQuote(profile))
+}
+
+// ShellQuote quotes s for credential_process, which the AWS CLI splits
+// with shlex (POSIX rules) and aws-sdk-go-v2 runs through sh -c: a word of
+// safe characters stays bare, anything else is single-quoted.
+func ShellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,./-") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // Chain is a profile "[profile Name]" with role_arn = RoleARN and
@@ -76,13 +103,19 @@ func WriteProfile(p Paths, w ProfileWrite) error {
 // applyWrite edits the parsed config and credentials files for w.
 func applyWrite(cfg, creds *ini.File, w ProfileWrite) error {
 	sect := w.Profile
-	if err := setAll(creds, sect, [][2]string{
+	ckv := [][2]string{
 		{KeyAccessKeyID, w.AccessKeyID},
 		{KeySecretAccessKey, w.SecretAccessKey.Reveal()},
 		{KeySessionToken, w.SessionToken.Reveal()},
 		{KeyExpires, expires(w.Expiration)},
 		{KeyPrincipalARN, w.PrincipalARN},
-	}, true); err != nil {
+	}
+	if w.CredentialProcess != "" {
+		for i := range ckv {
+			ckv[i][1] = "" // removed: the keys live in samlogin's cache
+		}
+	}
+	if err := setAll(creds, sect, ckv, true); err != nil {
 		return fmt.Errorf("credentials file: profile %q: %w", w.Profile, err)
 	}
 
@@ -90,6 +123,13 @@ func applyWrite(cfg, creds *ini.File, w ProfileWrite) error {
 	kv := [][2]string{{"region", w.Region}, {"output", w.Output}}
 	if err := setAll(cfg, sect, kv, false); err != nil {
 		return fmt.Errorf("config file: profile %q: %w", w.Profile, err)
+	}
+	if w.CredentialProcess != "" {
+		if err := cfg.Set(sect, KeyCredentialProcess, w.CredentialProcess); err != nil {
+			return fmt.Errorf("config file: profile %q: %w", w.Profile, err)
+		}
+	} else if v, ok := cfg.Get(sect, KeyCredentialProcess); ok && IsSamloginCredentialProcess(v, w.Profile) {
+		cfg.Delete(sect, KeyCredentialProcess)
 	}
 	kv = kv[:0]
 	for _, k := range slices.Sorted(maps.Keys(w.Settings)) {
