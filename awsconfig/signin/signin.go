@@ -40,7 +40,7 @@ func URL(partition string) string {
 
 // ErrNoAccounts is returned by ParseAccounts for a page that names no
 // account (an error page, a changed layout, a console redirect).
-var ErrNoAccounts = errors.New("the sign-in page names no account")
+var ErrNoAccounts = errors.New("signin: the sign-in page names no account")
 
 // MaxPage bounds the page Fetch reads.
 const MaxPage = 4 << 20
