@@ -210,8 +210,8 @@ func BenchmarkAllRoles50(b *testing.B) {
 	dir := b.TempDir()
 	write := func(name string, roles []string) string {
 		p := filepath.Join(dir, name)
-		o := ststest.AssertionOptions{NotOnOrAfter: time.Now().Add(time.Hour), Roles: roles}
-		o.IssueInstant = o.NotOnOrAfter.Add(-5 * time.Minute)
+		now := time.Now()
+		o := ststest.AssertionOptions{IssueInstant: now, NotOnOrAfter: now.Add(5 * time.Minute), Roles: roles}
 		if err := os.WriteFile(p, []byte(ststest.Assertion(o)), 0o600); err != nil {
 			b.Fatal(err)
 		}
