@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -22,8 +24,7 @@ import (
 
 // Roles of the --all-roles scripts. roleBroken is refused by $STS_FLAKY_URL.
 const (
-	roleBroken  = "arn:aws:iam::123456789012:role/Broken"
-	providerARN = "arn:aws:iam::123456789012:saml-provider/ADFS"
+	roleBroken = "arn:aws:iam::123456789012:role/Broken"
 )
 
 // multiPeers are the servers of the --all-roles, alias and assertion-cache
@@ -193,6 +194,56 @@ func TestAllRolesAssertionCacheClock(t *testing.T) {
 	}
 	if n := adfs.PasswordPosts(`CORP\dave`); n != 2 {
 		t.Errorf("sign-ins after 4m40s: %d, want 2", n)
+	}
+}
+
+// TestAllRolesBounded: 20 roles through a proxy that counts the STS calls
+// in flight: never more than allRolesParallel, and more than one (they do
+// overlap). In --debug mode, no secret reaches stderr.
+func TestAllRolesBounded(t *testing.T) {
+	sts := ststest.New(t, ststest.Options{Latency: 20 * time.Millisecond})
+	target, _ := url.Parse(sts.URL())
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	var mu sync.Mutex
+	inFlight, most := 0, 0
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		inFlight++
+		most = max(most, inFlight)
+		mu.Unlock()
+		defer func() { mu.Lock(); inFlight--; mu.Unlock() }()
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(front.Close)
+	roles := make([]string, 20)
+	for i := range roles {
+		roles[i] = fmt.Sprintf("arn:aws:iam::123456789012:role/R%02d,arn:aws:iam::123456789012:saml-provider/ADFS", i)
+	}
+	now := time.Now()
+	saml := ststest.Assertion(ststest.AssertionOptions{IssueInstant: now, NotOnOrAfter: now.Add(5 * time.Minute), Roles: roles})
+	file := filepath.Join(t.TempDir(), "saml.b64")
+	if err := os.WriteFile(file, []byte(saml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env, stdout, stderr := testEnv(t, "", map[string]string{})
+	if code := run(context.Background(), []string{"--assertion-file", file, "--all-roles", "--debug", "-o", "json",
+		"--sts-endpoint", front.URL}, env); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if got := sts.Count(); got != 20 {
+		t.Errorf("STS calls: %d, want 20", got)
+	}
+	if most > allRolesParallel || most < 2 {
+		t.Errorf("at most %d calls in flight, want 2..%d", most, allRolesParallel)
+	}
+	out := stdout.String() + stderr.String()
+	for _, s := range []string{saml[:200], ststest.SecretAccessKey(1), ststest.SessionToken(1)[:40]} {
+		if strings.Contains(out, s) {
+			t.Errorf("a secret leaked: %.20s...", s)
+		}
+	}
+	if !strings.Contains(stdout.String(), `"profile": "123456789012-R19"`) {
+		t.Errorf("stdout: %s", stdout)
 	}
 }
 
