@@ -112,6 +112,12 @@ type CredentialCache struct {
 	LockWait time.Duration
 	// PollInterval is how often a waiting Get retries the lock; 0: 10 ms.
 	PollInterval time.Duration
+	// ShareFailure reports whether a failed fetch is also the answer of the
+	// processes waiting for it (see Get); nil: every failure but a
+	// cancellation. Share what a retry would repeat at the IdP (a rejected
+	// password, an MFA denial, an unreachable host), not a local problem
+	// such as a missing input.
+	ShareFailure func(error) bool
 }
 
 func (c *CredentialCache) now() time.Time {
@@ -215,7 +221,7 @@ type FailedSignInError struct {
 }
 
 func (e *FailedSignInError) Error() string {
-	return "another samlogin signed in for the same profile just now and failed: " + e.Message
+	return "another samlogin tried to sign in just now (same IdP, user and role) and failed: " + e.Message
 }
 
 // Get returns credentials for k: the cached ones while they are valid for
@@ -253,7 +259,7 @@ func (c *CredentialCache) Get(ctx context.Context, k CacheKey, margin time.Durat
 	}
 	cr, err = fetch(ctx)
 	if err != nil {
-		if ctx.Err() == nil {
+		if ctx.Err() == nil && (c.ShareFailure == nil || c.ShareFailure(err)) {
 			c.recordFailure(k, err)
 		}
 		return nil, false, err

@@ -37,6 +37,7 @@ type loginOptions struct {
 	debug         bool
 	signinOptions
 	multiOptions
+	credProcFlag
 }
 
 func addLoginFlags(fs *pflag.FlagSet, lo *loginOptions) {
@@ -56,6 +57,7 @@ func addLoginFlags(fs *pflag.FlagSet, lo *loginOptions) {
 	fs.BoolVar(&lo.debug, "debug", false, "log each step to stderr (secrets are redacted)")
 	addSigninFlags(fs, &lo.signinOptions)
 	addMultiFlags(fs, &lo.multiOptions)
+	addCredProcFlag(fs, &lo.credProcFlag)
 }
 
 // settingKeys maps flags to the keys that remember them in [profile P] of
@@ -77,6 +79,7 @@ var settingKeys = []struct{ flag, key string }{
 	{"ca-bundle", "samlogin_ca_bundle"},
 	{"aliases", "samlogin_aliases"},
 	{"sts-endpoint", "samlogin_sts_endpoint"},
+	{"credential-process", "samlogin_credential_process"},
 	// Profiles written by aws-adfs are read too, so its users switch
 	// without reconfiguring (samlogin's own keys win when both are set).
 	{"adfs-host", "adfs_config.adfs_host"},
@@ -265,7 +268,7 @@ func runLogin(ctx context.Context, env *Env, cmd *cobra.Command, lo *loginOption
 	}
 	now := env.Now()
 	if lo.assertionFile == "" && !lo.force {
-		if exp, ok := validUntil(f.paths, f.profile); ok && exp.Sub(now) > lo.minTTL {
+		if exp, ok := f.validUntil(); ok && exp.Sub(now) > lo.minTTL {
 			fmt.Fprintf(env.Stderr, "samlogin: profile %s is still valid for %s (until %s); use --force to sign in again\n",
 				f.profile, left(exp.Sub(now)), exp.Local().Format("15:04 MST"))
 			return nil
@@ -287,6 +290,9 @@ func runLogin(ctx context.Context, env *Env, cmd *cobra.Command, lo *loginOption
 	w.Chains = f.chains
 	if err := ctx.Err(); err != nil {
 		return err // Ctrl-C before the write: leave every file as it was
+	}
+	if err := f.useCredentialProcess(&w, role, creds); err != nil {
+		return err
 	}
 	if err := awsconfig.WriteProfile(f.paths, w); err != nil {
 		return fmt.Errorf("write profile %s: %w", f.profile, err)

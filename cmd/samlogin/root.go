@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime"
@@ -30,11 +31,17 @@ func run(ctx context.Context, args []string, env *Env) int {
 		fmt.Fprint(env.Stdout, versionString())
 		return exitOK
 	}
+	if code, ok := fastCommand(ctx, args, env); ok { // credential-process, without cobra
+		return code
+	}
 	root, ran := newRootCmd(env)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
+	}
+	if es := (*exitStatus)(nil); errors.As(err, &es) { // exec: the command's own code
+		return es.exit(env)
 	}
 	if !*ran {
 		// cobra rejected the command line before any command ran.
@@ -96,6 +103,7 @@ Bare 'samlogin' with flags is 'samlogin login'.`,
 	addLoginFlags(login.Flags(), lo)
 	root.AddCommand(login, newParseCmd(env))
 	root.AddCommand(newStatusCmd(env), newLogoutCmd(env), newConsoleCmd(env))
+	root.AddCommand(newCredentialProcessCmd(env), newExecCmd(env), newEnvCmd(env))
 	return root, ran
 }
 

@@ -1,0 +1,345 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/samlogin/samlogin/assertion"
+	"github.com/samlogin/samlogin/awsconfig"
+	"github.com/samlogin/samlogin/idp"
+	"github.com/samlogin/samlogin/internal/prompt"
+	"github.com/samlogin/samlogin/internal/secret"
+)
+
+// credOptions are the flags of credential-process, exec and env: login's
+// (how to sign in, which role), with --min-ttl as the cache's refresh
+// margin (default 5 minutes).
+type credOptions struct {
+	loginOptions
+	format string // env only
+}
+
+// flags that make no sense for commands that print or pass on credentials
+// instead of writing a profile. They stay accepted (an env twin may set
+// them) but are hidden from help.
+var credHiddenFlags = []string{"chain", "aws-output", "output", "all-roles", "profile-template",
+	"aliases", "signin-url", "credential-process"}
+
+func addCredFlags(fs *pflag.FlagSet, co *credOptions) {
+	addLoginFlags(fs, &co.loginOptions)
+	if f := fs.Lookup("min-ttl"); f != nil {
+		co.minTTL = awsconfig.DefaultRefreshMargin
+		f.DefValue = co.minTTL.String()
+		f.Usage = "serve cached credentials while they stay valid longer than this; sign in again after"
+	}
+	if f := fs.Lookup("force"); f != nil {
+		f.Usage = "sign in even when cached credentials are still valid"
+	}
+	for _, name := range credHiddenFlags {
+		if fs.Lookup(name) != nil {
+			_ = fs.MarkHidden(name)
+		}
+	}
+}
+
+// fastCommand answers `samlogin credential-process` before the cobra
+// commands are built: the AWS CLI and SDKs run it for every client they
+// create, so its cache hit must cost little more than starting a process.
+// It reports false for anything it does not answer (another command, a
+// help request), which run() then hands to cobra.
+func fastCommand(ctx context.Context, args []string, env *Env) (int, bool) {
+	if len(args) == 0 || args[0] != "credential-process" {
+		return 0, false
+	}
+	for _, a := range args[1:] {
+		if a == "-h" || a == "--help" || a == "help" {
+			return 0, false
+		}
+	}
+	co := &credOptions{}
+	fs := pflag.NewFlagSet("credential-process", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	addCredFlags(fs, co)
+	err := fs.Parse(args[1:])
+	switch {
+	case err != nil:
+		err = &usageError{msg: err.Error()}
+	case fs.NArg() > 0:
+		err = usagef("credential-process takes no arguments, got %q", fs.Args())
+	default:
+		if err = applyEnv(fs, env); err == nil {
+			err = runCredentialProcess(ctx, env, fs, co)
+		}
+	}
+	return report(ctx, env, err), true
+}
+
+// report turns a command's error into its line on stderr and the exit
+// code, as run() does.
+func report(ctx context.Context, env *Env, err error) int {
+	if err == nil {
+		return exitOK
+	}
+	var es *exitStatus
+	if errors.As(err, &es) {
+		return es.exit(env)
+	}
+	if ctx.Err() != nil {
+		err = ctx.Err()
+	}
+	fmt.Fprintf(env.Stderr, "samlogin: %s\n", message(err))
+	fmt.Fprint(env.Stderr, detail(err))
+	return exitCode(err)
+}
+
+// exitStatus is the exit code of a command samlogin ran (exec): samlogin
+// exits with it, printing msg when there is one (127: not found).
+type exitStatus struct {
+	code int
+	msg  string
+}
+
+func (e *exitStatus) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// exit prints msg and returns the code.
+func (e *exitStatus) exit(env *Env) int {
+	if e.msg != "" {
+		fmt.Fprintf(env.Stderr, "samlogin: %s\n", e.msg)
+	}
+	return e.code
+}
+
+func newCredentialProcessCmd(env *Env) *cobra.Command {
+	co := &credOptions{}
+	cmd := &cobra.Command{
+		Use:   "credential-process --profile P",
+		Short: "Print credentials for the AWS CLI's credential_process (cached; signs in when needed)",
+		Long: `credential-process prints the profile's credentials as the JSON that the
+AWS CLI and SDKs read from a credential_process, and nothing else on stdout.
+
+It serves them from samlogin's cache (~/.aws/samlogin/credentials) while
+they stay valid longer than --min-ttl (5 minutes), with no network. Else it
+signs in with the profile's stored settings, asking on the terminal
+(/dev/tty) or using SAMLOGIN_PASSWORD or --password-command. Many processes
+asking at once make one sign-in; the others wait for it.
+
+Set a profile up with 'samlogin --profile P --credential-process', which
+writes credential_process = samlogin credential-process --profile P.`,
+		Example: `  samlogin --profile prod --adfs-host adfs.corp.example --username 'CORP\alice' \
+      --role-arn arn:aws:iam::123456789012:role/Admin --credential-process
+  aws sts get-caller-identity --profile prod      # runs samlogin credential-process`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runCredentialProcess(cmd.Context(), env, cmd.Flags(), co)
+		},
+	}
+	addCredFlags(cmd.Flags(), co)
+	return cmd
+}
+
+func runCredentialProcess(ctx context.Context, env *Env, fs *pflag.FlagSet, co *credOptions) error {
+	var p idp.Prompter = prompt.Never{Hint: noTTYHint}
+	if !co.noPrompt {
+		p = &ttyPrompter{}
+	}
+	if tp, ok := p.(*ttyPrompter); ok {
+		defer tp.close()
+	}
+	creds, _, err := getCredentials(ctx, env, fs, &co.loginOptions, p)
+	if err != nil {
+		return err
+	}
+	_, err = env.Stdout.Write(awsconfig.ProcessJSON(creds))
+	return err
+}
+
+func noTTYHint(message string) string {
+	return strings.ToLower(message) + ": no terminal to ask on"
+}
+
+// ttyPrompter prompts on the controlling terminal, opened at the first
+// question: credential_process runs with stdout (and, under the AWS CLI,
+// stderr) captured, and a cache hit must not touch the terminal at all.
+type ttyPrompter struct {
+	once sync.Once
+	tty  *os.File
+	p    idp.Prompter
+}
+
+func (t *ttyPrompter) get() idp.Prompter {
+	t.once.Do(func() {
+		tty, err := prompt.OpenTTY()
+		if err != nil {
+			t.p = prompt.Never{Hint: noTTYHint}
+			return
+		}
+		t.tty = tty
+		t.p = &prompt.Terminal{In: tty, Out: tty, Err: tty}
+	})
+	return t.p
+}
+
+func (t *ttyPrompter) close() {
+	if t.tty != nil {
+		_ = t.tty.Close()
+	}
+}
+
+func (t *ttyPrompter) Input(m string) (string, error)         { return t.get().Input(m) }
+func (t *ttyPrompter) Secret(m string) (secret.String, error) { return t.get().Secret(m) }
+func (t *ttyPrompter) Select(m string, o []string) (int, error) {
+	return t.get().Select(m, o)
+}
+
+// credCache is samlogin's credential cache, with the bound of a waiting
+// process: a sign-in may take --timeout, and a waiter that gave up
+// earlier would fail while the sign-in it waits for is still running.
+func credCache(env *Env, lo *loginOptions) *awsconfig.CredentialCache {
+	return &awsconfig.CredentialCache{
+		Dir:      awsconfig.CacheDir(env.Home),
+		Now:      env.Now,
+		LockWait: lo.timeout + time.Minute,
+		ShareFailure: func(err error) bool {
+			var ue *usageError
+			return !errors.Is(err, idp.ErrNoPrompt) && !errors.As(err, &ue) &&
+				!errors.Is(err, idp.ErrCancelled) && !errors.Is(err, context.Canceled)
+		},
+	}
+}
+
+// credCacheKey is the cache entry of a resolved flow: the IdP, the user
+// and the role (the --role pattern when no ARN is known yet), and the
+// session policy, which narrows the credentials.
+func credCacheKey(lo *loginOptions, policy string) awsconfig.CacheKey {
+	k := awsconfig.CacheKey{IdP: lo.describe(), Username: lo.username, RoleARN: lo.roleARN}
+	if k.RoleARN == "" && lo.role != "" {
+		k.RoleARN = "role~" + lo.role
+	}
+	if policy != "" || len(lo.policyARNs) > 0 {
+		h := sha256.Sum256([]byte(policy + "\x00" + strings.Join(lo.policyARNs, ",")))
+		k.RoleARN += "#policy=" + hex.EncodeToString(h[:8])
+	}
+	return k
+}
+
+// getCredentials returns the profile's credentials: from the cache while
+// valid beyond --min-ttl, else from a sign-in (one per key across
+// processes: see awsconfig.CredentialCache.Get). fresh reports a sign-in.
+func getCredentials(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginOptions, p idp.Prompter) (creds *awsconfig.Credentials, fresh bool, err error) {
+	f, err := newFlow(env, fs, lo, p)
+	if err != nil {
+		if lo.assertionFile == "" && !lo.hasIdP() {
+			profile := resolveProfile(lo, env)
+			return nil, false, withHint(usagef("profile %s has no samlogin sign-in settings", profile),
+				fmt.Sprintf("run 'samlogin --profile %s --adfs-host HOST (or --idp-url URL) --credential-process' once", profile))
+		}
+		return nil, false, err
+	}
+	fetch := func(ctx context.Context) (*awsconfig.Credentials, error) {
+		a, err := f.assertion(ctx)
+		if err != nil {
+			if errors.Is(err, idp.ErrNoPrompt) {
+				return nil, withHint(fmt.Errorf("profile %s needs a sign-in: %w", f.profile, err),
+					fmt.Sprintf("run 'samlogin --profile %s' once on a terminal", f.profile))
+			}
+			return nil, err
+		}
+		role, err := chooseRole(a, lo, f.prompt)
+		if err != nil {
+			return nil, err
+		}
+		return f.assume(ctx, a, role)
+	}
+	if lo.assertionFile != "" {
+		creds, err := fetch(ctx) // a saved assertion: no cache
+		return creds, err == nil, err
+	}
+	margin := lo.minTTL
+	if lo.force {
+		margin = math.MaxInt64 // nothing cached is good enough
+	}
+	return credCache(env, lo).Get(ctx, credCacheKey(lo, f.policy), margin, fetch)
+}
+
+// executable is the absolute path samlogin was started as (a symbolic link
+// stays a link: a package manager's upgrade keeps working).
+func executable() (string, error) {
+	arg0 := os.Args[0]
+	if !strings.ContainsRune(arg0, filepath.Separator) {
+		if p, err := exec.LookPath(arg0); err == nil {
+			arg0 = p
+		} else {
+			return os.Executable()
+		}
+	}
+	return filepath.Abs(arg0)
+}
+
+// credentialProcessLine is the credential_process samlogin writes for
+// profile.
+func credentialProcessLine(profile string) (string, error) {
+	exe, err := executable()
+	if err != nil {
+		return "", fmt.Errorf("find samlogin's own path for credential_process: %w", err)
+	}
+	return awsconfig.ShellQuote(exe) + " credential-process --profile " + awsconfig.ShellQuote(profile), nil
+}
+
+// credProcFlag is login's --credential-process.
+type credProcFlag struct{ credentialProcess bool }
+
+func addCredProcFlag(fs *pflag.FlagSet, c *credProcFlag) {
+	fs.BoolVar(&c.credentialProcess, "credential-process", false,
+		"write credential_process = samlogin credential-process --profile P, and keep the keys in samlogin's cache, not ~/.aws/credentials (the AWS CLI and SDKs then refresh by themselves)")
+}
+
+// useCredentialProcess makes a login write the profile for
+// credential_process (login --credential-process, or the stored
+// setting): the credentials go to samlogin's cache, under the key
+// credential-process will look for, and w gets the credential_process line
+// instead of static keys (which would win over it).
+func (f *flow) useCredentialProcess(w *awsconfig.ProfileWrite, role assertion.Role, creds *awsconfig.Credentials) error {
+	if !f.lo.credentialProcess {
+		return nil
+	}
+	line, err := credentialProcessLine(f.profile)
+	if err != nil {
+		return err
+	}
+	lo := *f.lo
+	lo.roleARN, lo.role = role.RoleARN, "" // stored as samlogin_role_arn for the next run
+	if err := credCache(f.env, &lo).Store(credCacheKey(&lo, f.policy), creds); err != nil {
+		return err
+	}
+	w.CredentialProcess = line
+	return nil
+}
+
+// validUntil is the expiry of the profile's credentials that samlogin
+// wrote: in the credentials file, else (credential_process) in the cache.
+func (f *flow) validUntil() (time.Time, bool) {
+	if t, ok := validUntil(f.paths, f.profile); ok {
+		return t, true
+	}
+	if !f.lo.credentialProcess || f.lo.roleARN == "" {
+		return time.Time{}, false
+	}
+	if e := credCache(f.env, f.lo).Load(credCacheKey(f.lo, f.policy)); e != nil {
+		return e.Expiration, true
+	}
+	return time.Time{}, false
+}

@@ -1,0 +1,249 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/samlogin/samlogin/awsconfig"
+	"github.com/samlogin/samlogin/awsconfig/ststest"
+	"github.com/samlogin/samlogin/idp/idptest"
+	"github.com/samlogin/samlogin/internal/secret"
+)
+
+// Roles of the test users' assertions.
+const (
+	cpAdmin    = "arn:aws:iam::123456789012:role/Admin"
+	cpReadOnly = "arn:aws:iam::123456789012:role/ReadOnly"
+	cpProvider = "arn:aws:iam::123456789012:saml-provider/ADFS"
+)
+
+// credProcPeers are the servers the credential-process scripts sign in
+// at: an ADFS over TLS that counts password posts per user, and the strict
+// test STS.
+type credProcPeers struct {
+	adfs *idptest.ADFS
+	sts  *ststest.Server
+}
+
+func newCredProcPeers(t *testing.T, users map[string]string) *credProcPeers {
+	return &credProcPeers{
+		adfs: idptest.NewADFS(t, idptest.ADFSOptions{
+			Users: users,
+			TLS:   true,
+			SAMLResponse: func(user string) string {
+				return ststest.Assertion(ststest.AssertionOptions{
+					Roles:        []string{cpAdmin + "," + cpProvider, cpReadOnly + "," + cpProvider},
+					SessionName:  strings.ToLower(strings.TrimPrefix(user, `CORP\`)),
+					NotOnOrAfter: time.Now().Add(5 * time.Minute),
+				})
+			},
+		}),
+		sts: ststest.New(t, ststest.Options{}),
+	}
+}
+
+// TestCredentialProcessScripts runs testdata/credproc: credential-process,
+// exec and env end to end, with the aws CLI where the machine has it.
+func TestCredentialProcessScripts(t *testing.T) {
+	users := map[string]string{}
+	for _, u := range []string{"alice", "bob", "carol", "dave", "erin"} {
+		users[`CORP\`+u] = u + "-pw"
+	}
+	peers := newCredProcPeers(t, users)
+	whoami := newWhoAmI(t)
+	testscript.Run(t, testscript.Params{
+		Dir:           "testdata/credproc",
+		UpdateScripts: *update,
+		Setup: func(e *testscript.Env) error {
+			home := filepath.Join(e.WorkDir, "home")
+			e.Setenv("HOME", home)
+			e.Setenv("TZ", "UTC")
+			e.Setenv("STS_URL", peers.sts.URL())
+			e.Setenv("ADFS_HOST", peers.adfs.Host())
+			e.Setenv("ADFS_CA", peers.adfs.CACertFile())
+			e.Setenv("WHOAMI_URL", whoami.URL)
+			e.Setenv("ADMIN", cpAdmin)
+			e.Setenv("READONLY", cpReadOnly)
+			e.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+			e.Setenv("AWS_MAX_ATTEMPTS", "1")
+			// The aws CLI reads an empty AWS_CONFIG_FILE as a file named "".
+			e.Setenv("AWS_CONFIG_FILE", filepath.Join(home, ".aws", "config"))
+			e.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(home, ".aws", "credentials"))
+			for _, k := range []string{"AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS", "AWS_ACCESS_KEY_ID",
+				"AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "SAMLOGIN_PASSWORD"} {
+				e.Setenv(k, "")
+			}
+			return nil
+		},
+		Condition: func(cond string) (bool, error) {
+			if cond == "awscli" {
+				_, err := exec.LookPath("aws")
+				return err == nil, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"exit": cmdExit,
+			// signins USER N: the ADFS received N password posts for USER.
+			"signins": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 2 {
+					ts.Fatalf("usage: signins USER N")
+				}
+				want, err := strconv.Atoi(args[1])
+				ts.Check(err)
+				if got := peers.adfs.PasswordPosts(args[0]); got != want {
+					ts.Fatalf("%s signed in %d times, want %d", args[0], got, want)
+				}
+			},
+			// mode PATH PERM: the file or folder has this permission.
+			"mode": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 2 {
+					ts.Fatalf("usage: mode PATH PERM")
+				}
+				paths, _ := filepath.Glob(ts.MkAbs(args[0]))
+				if len(paths) == 0 {
+					ts.Fatalf("%s: no such file", args[0])
+				}
+				for _, p := range paths {
+					fi, err := os.Stat(p)
+					ts.Check(err)
+					if got := fmt.Sprintf("%#o", fi.Mode().Perm()); got != args[1] {
+						ts.Fatalf("%s: mode %s, want %s", p, got, args[1])
+					}
+				}
+			},
+		},
+	})
+}
+
+// newWhoAmI is a fake of the STS calls the aws CLI makes with the
+// credentials samlogin hands it: GetCallerIdentity answers with the access
+// key the request was signed with (as UserId), and AssumeRole (a chained
+// profile) answers with keys named after the signing key, so that a script
+// can see which credentials each call used.
+func newWhoAmI(t *testing.T) *httptest.Server {
+	re := regexp.MustCompile(`Credential=([A-Z0-9]+)/`)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		m := re.FindStringSubmatch(r.Header.Get("Authorization"))
+		if m == nil || r.Header.Get("X-Amz-Security-Token") == "" {
+			w.WriteHeader(http.StatusForbidden)
+			fmt.Fprint(w, `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>unsigned, or no session token</Message></Error><RequestId>1</RequestId></ErrorResponse>`)
+			return
+		}
+		key := m[1]
+		w.Header().Set("Content-Type", "text/xml")
+		switch r.Form.Get("Action") {
+		case "GetCallerIdentity":
+			fmt.Fprintf(w, `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:sts::123456789012:assumed-role/Caller/x</Arn><UserId>%s</UserId><Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>2</RequestId></ResponseMetadata></GetCallerIdentityResponse>`, key)
+		case "AssumeRole":
+			fmt.Fprintf(w, `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>ASIACHAINED%s</AccessKeyId><SecretAccessKey>chained-secret</SecretAccessKey><SessionToken>chained-token</SessionToken><Expiration>%s</Expiration></Credentials><AssumedRoleUser><Arn>%s/x</Arn><AssumedRoleId>AROACHAINED:x</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>3</RequestId></ResponseMetadata></AssumeRoleResponse>`,
+				key[len(key)-6:], time.Now().Add(time.Hour).UTC().Format(time.RFC3339), strings.Replace(strings.Replace(r.Form.Get("RoleArn"), ":iam:", ":sts:", 1), ":role/", ":assumed-role/", 1))
+		default:
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprintf(w, `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>%s</Message></Error><RequestId>4</RequestId></ErrorResponse>`, r.Form.Get("Action"))
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestCredentialProcessSingleFlight: 30 credential-process processes at
+// once with an expired cache (Terraform does this) make exactly one
+// sign-in; all 30 print the same credentials, and the cache file is whole.
+func TestCredentialProcessSingleFlight(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts 30 processes")
+	}
+	bin, err := exec.LookPath("samlogin") // the test binary, set up by testscript.Main
+	if err != nil {
+		t.Fatal(err)
+	}
+	peers := newCredProcPeers(t, map[string]string{`CORP\alice`: "alice-pw"})
+	home := t.TempDir()
+	configFile := filepath.Join(home, ".aws", "config")
+	if err := os.MkdirAll(filepath.Dir(configFile), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(configFile, []byte(fmt.Sprintf(`[profile tf]
+region = eu-west-1
+samlogin_adfs_host = %s
+samlogin_ca_bundle = %s
+samlogin_username = CORP\alice
+samlogin_role_arn = %s
+samlogin_sts_endpoint = %s
+credential_process = %s credential-process --profile tf
+`, peers.adfs.Host(), peers.adfs.CACertFile(), cpAdmin, peers.sts.URL(), bin)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// An expired entry for the same key: the cache is stale, not empty.
+	key := awsconfig.CacheKey{IdP: peers.adfs.Host(), Username: `CORP\alice`, RoleARN: cpAdmin}
+	cache := &awsconfig.CredentialCache{Dir: awsconfig.CacheDir(home), Now: func() time.Time { return time.Now().Add(-2 * time.Hour) }}
+	if err := cache.Store(key, &awsconfig.Credentials{AccessKeyID: "ASIAEXPIRED", SecretAccessKey: secret.New("s"),
+		SessionToken: secret.New("t"), Expiration: time.Now().Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+
+	const n = 30
+	outs := make([][]byte, n)
+	errs := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			cmd := exec.Command(bin, "credential-process", "--profile", "tf")
+			cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "SAMLOGIN_PASSWORD=alice-pw", "SAMLOGIN_NO_PROMPT=true"}
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			out, err := cmd.Output()
+			outs[i] = out
+			if err != nil {
+				errs[i] = fmt.Sprintf("%v: %s", err, stderr.String())
+			}
+		})
+	}
+	wg.Wait()
+
+	if got := peers.adfs.PasswordPosts(`CORP\alice`); got != 1 {
+		t.Errorf("%d sign-ins, want exactly 1", got)
+	}
+	if got := peers.sts.Count(); got != 1 {
+		t.Errorf("%d STS calls, want 1", got)
+	}
+	for i := range n {
+		if errs[i] != "" {
+			t.Errorf("process %d: %s", i, errs[i])
+			continue
+		}
+		if !bytes.Equal(outs[i], outs[0]) {
+			t.Errorf("process %d printed\n%s\nprocess 0 printed\n%s", i, outs[i], outs[0])
+		}
+	}
+	var pc awsconfig.ProcessCredentials
+	if err := json.Unmarshal(outs[0], &pc); err != nil || pc.Version != 1 || pc.AccessKeyID == "ASIAEXPIRED" || !strings.HasPrefix(pc.AccessKeyID, "ASIA") {
+		t.Fatalf("output %q: %v", outs[0], err)
+	}
+	got := (&awsconfig.CredentialCache{Dir: awsconfig.CacheDir(home)}).Load(key)
+	if got == nil || got.AccessKeyID != pc.AccessKeyID || got.SessionToken.Reveal() != pc.SessionToken {
+		t.Errorf("cache holds %+v, processes printed %s", got, pc.AccessKeyID)
+	}
+	files, _ := filepath.Glob(filepath.Join(awsconfig.CacheDir(home), "*"))
+	for _, f := range files {
+		if strings.Contains(filepath.Base(f), ".samlogin-tmp-") {
+			t.Errorf("temporary file left: %s", f)
+		}
+	}
+}

@@ -1,0 +1,220 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/samlogin/samlogin/awsconfig"
+)
+
+// credentialEnv is the environment exec sets and env prints: the keys,
+// their expiry, and the profile's region when it has one.
+func credentialEnv(c *awsconfig.Credentials, region string) [][2]string {
+	kv := [][2]string{
+		{"AWS_ACCESS_KEY_ID", c.AccessKeyID},
+		{"AWS_SECRET_ACCESS_KEY", c.SecretAccessKey.Reveal()},
+		{"AWS_SESSION_TOKEN", c.SessionToken.Reveal()},
+		{"AWS_CREDENTIAL_EXPIRATION", c.Expiration.UTC().Format(time.RFC3339)},
+	}
+	if region != "" {
+		kv = append(kv, [2]string{"AWS_REGION", region}, [2]string{"AWS_DEFAULT_REGION", region})
+	}
+	return kv
+}
+
+// droppedEnv are removed from the command's environment: a profile would
+// send the AWS tools back to the shared files, and old credentials
+// variables would mix with the new ones.
+var droppedEnv = []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN",
+	"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CREDENTIAL_EXPIRATION"}
+
+// commandEnv is environ with the profile's credentials in place of any
+// AWS_PROFILE and old keys.
+func commandEnv(environ []string, c *awsconfig.Credentials, region string) []string {
+	set := credentialEnv(c, region)
+	out := make([]string, 0, len(environ)+len(set))
+	for _, e := range environ {
+		name, _, _ := strings.Cut(e, "=")
+		drop := false
+		for _, d := range droppedEnv {
+			drop = drop || name == d
+		}
+		for _, s := range set {
+			drop = drop || name == s[0]
+		}
+		if !drop {
+			out = append(out, e)
+		}
+	}
+	for _, s := range set {
+		out = append(out, s[0]+"="+s[1])
+	}
+	return out
+}
+
+func newExecCmd(env *Env) *cobra.Command {
+	co := &credOptions{}
+	cmd := &cobra.Command{
+		Use:   "exec --profile P [flags] -- COMMAND [ARGS...]",
+		Short: "Run a command with the profile's credentials in its environment",
+		Long: `exec gets the profile's credentials as credential-process does (from the cache
+while valid, else a sign-in), and runs COMMAND with AWS_ACCESS_KEY_ID,
+AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION and, when
+the profile has a region, AWS_REGION and AWS_DEFAULT_REGION set, and
+AWS_PROFILE removed. Signals are passed on to COMMAND, and samlogin exits with
+COMMAND's exit code (128+N when a signal N ended it).`,
+		Example: `  samlogin exec --profile prod -- terraform plan
+  samlogin exec -p prod -- aws s3 ls`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runExec(cmd.Context(), env, cmd, co, args)
+		},
+	}
+	cmd.Flags().SetInterspersed(false) // flags after COMMAND are COMMAND's
+	addCredFlags(cmd.Flags(), co)
+	return cmd
+}
+
+func runExec(ctx context.Context, env *Env, cmd *cobra.Command, co *credOptions, args []string) error {
+	creds, _, err := getCredentials(ctx, env, cmd.Flags(), &co.loginOptions, newPrompter(env, co.noPrompt))
+	if err != nil {
+		return err
+	}
+	path, err := exec.LookPath(args[0])
+	if err != nil {
+		return &exitStatus{code: 127, msg: fmt.Sprintf("exec: %s: command not found", args[0])}
+	}
+	c := exec.Command(path, args[1:]...)
+	c.Args[0] = args[0]
+	c.Env = commandEnv(os.Environ(), creds, co.region)
+	c.Stdin, c.Stdout, c.Stderr = env.Stdin, env.Stdout, env.Stderr
+	return runForwarding(c)
+}
+
+// forwardedSignals are passed on to the command. (SIGINT from a terminal
+// reaches the whole foreground process group anyway; forwarding it too
+// covers a kill -INT of samlogin alone.)
+var forwardedSignals = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT,
+	syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH}
+
+// runForwarding runs c, passes samlogin's signals on to it, and returns its
+// exit status as an *exitStatus (nil for 0).
+func runForwarding(c *exec.Cmd) error {
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, forwardedSignals...)
+	defer signal.Stop(sigs)
+	if err := c.Start(); err != nil {
+		return &exitStatus{code: 126, msg: fmt.Sprintf("exec: %v", err)}
+	}
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case s := <-sigs:
+				_ = c.Process.Signal(s)
+			case <-done:
+				return
+			}
+		}
+	}()
+	err := c.Wait()
+	close(done)
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ee):
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return &exitStatus{code: 128 + int(ws.Signal())}
+		}
+		return &exitStatus{code: ee.ExitCode()}
+	}
+	return fmt.Errorf("exec: %w", err)
+}
+
+// envFormats are the shapes of `samlogin env`, after `aws configure
+// export-credentials --format`: env (bash), env-no-export, powershell,
+// windows-cmd (cmd) and process (json), and fish.
+var envFormats = map[string]string{
+	"bash": "bash", "sh": "bash", "zsh": "bash", "env": "bash",
+	"env-no-export": "env-no-export", "dotenv": "env-no-export",
+	"fish":       "fish",
+	"powershell": "powershell", "pwsh": "powershell",
+	"cmd": "cmd", "windows-cmd": "cmd",
+	"json": "json", "process": "json",
+}
+
+func newEnvCmd(env *Env) *cobra.Command {
+	co := &credOptions{}
+	cmd := &cobra.Command{
+		Use:   "env --profile P [--format bash|fish|powershell|cmd|json]",
+		Short: "Print the profile's credentials as shell variables (or credential_process JSON)",
+		Long: `env gets the profile's credentials as credential-process does (from the cache
+while valid, else a sign-in) and prints them on stdout in the shapes of
+'aws configure export-credentials': AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, and AWS_REGION and
+AWS_DEFAULT_REGION when the profile has a region.
+
+Formats: bash (also env, sh, zsh: export K=V), env-no-export (K=V), fish
+(set -gx K V), powershell ($Env:K="V"), cmd (also windows-cmd: set K=V),
+json (also process: the credential_process JSON).`,
+		Example: `  eval "$(samlogin env --profile prod)"
+  samlogin env -p prod --format fish | source
+  samlogin env -p prod --format powershell | Invoke-Expression`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runEnv(cmd.Context(), env, cmd, co)
+		},
+	}
+	addCredFlags(cmd.Flags(), co)
+	cmd.Flags().StringVar(&co.format, "format", "bash", "bash, env-no-export, fish, powershell, cmd or json")
+	return cmd
+}
+
+func runEnv(ctx context.Context, env *Env, cmd *cobra.Command, co *credOptions) error {
+	format, ok := envFormats[strings.ToLower(co.format)]
+	if !ok {
+		return usagef("--format %q: use bash, env-no-export, fish, powershell, cmd or json", co.format)
+	}
+	creds, _, err := getCredentials(ctx, env, cmd.Flags(), &co.loginOptions, newPrompter(env, co.noPrompt))
+	if err != nil {
+		return err
+	}
+	return writeEnv(env.Stdout, format, creds, co.region)
+}
+
+// writeEnv prints the credentials in format (a value of envFormats).
+func writeEnv(w io.Writer, format string, c *awsconfig.Credentials, region string) error {
+	if format == "json" {
+		_, err := w.Write(awsconfig.ProcessJSON(c))
+		return err
+	}
+	var b strings.Builder
+	for _, kv := range credentialEnv(c, region) {
+		k, v := kv[0], kv[1]
+		switch format {
+		case "bash":
+			fmt.Fprintf(&b, "export %s=%s\n", k, awsconfig.ShellQuote(v))
+		case "env-no-export":
+			fmt.Fprintf(&b, "%s=%s\n", k, awsconfig.ShellQuote(v))
+		case "fish":
+			fmt.Fprintf(&b, "set -gx %s %s\n", k, awsconfig.ShellQuote(v))
+		case "powershell":
+			fmt.Fprintf(&b, "$Env:%s=\"%s\"\n", k, strings.NewReplacer("`", "``", `"`, "`\"", "$", "`$").Replace(v))
+		case "cmd":
+			fmt.Fprintf(&b, "set %s=%s\n", k, v)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
