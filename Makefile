@@ -9,8 +9,10 @@ FUZZTIME ?= 10s
 
 .PHONY: build demo test test-unit check fmt vet tidy race fuzz bench clean
 
+# Static (CGO_ENABLED=0): no dynamic loader at start-up, which matters for
+# credential_process, started once per AWS CLI call.
 build:
-	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/samlogin ./cmd/samlogin
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/samlogin ./cmd/samlogin
 
 demo: build
 	./bin/samlogin parse cmd/samlogin/testdata/sample-samlresponse.log

@@ -116,12 +116,17 @@ credential_process = `+samloginBin+` credential-process --profile bench
 }
 
 func build(pkg, out string, hello bool) error {
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, ".")
-	if !hello {
-		cmd = exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, pkg)
-	} else {
+	target := pkg
+	if hello {
+		target = "."
+	}
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, target)
+	// Both static, as release builds are (make build too): no dynamic
+	// loader at start-up.
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if hello {
 		cmd.Dir = pkg
-		cmd.Env = append(os.Environ(), "GO111MODULE=off")
+		cmd.Env = append(cmd.Env, "GO111MODULE=off")
 	}
 	cmd.Stderr = os.Stderr
 	return cmd.Run()
