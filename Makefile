@@ -7,7 +7,7 @@ LDFLAGS  := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 GOTEST   ?= $(GO) test -p 2
 FUZZTIME ?= 10s
 
-.PHONY: build demo test test-unit check fmt vet tidy race fuzz bench clean
+.PHONY: build demo test test-unit check fmt vet tidy fuzz bench clean
 
 # Static (CGO_ENABLED=0): no dynamic loader at start-up, which matters for
 # credential_process, started once per AWS CLI call.
@@ -17,17 +17,17 @@ build:
 demo: build
 	./bin/samlogin parse cmd/samlogin/testdata/sample-samlresponse.log
 
-# All tests, with the real peers of ../shared/testbed (SimpleSAMLphp, moto,
-# the aws CLI): scripts/with-testbed.sh installs and starts them, runs the
-# command, and stops them.
+# All tests, under the race detector, with the real peers of ../shared/testbed
+# (SimpleSAMLphp, moto, the aws CLI): scripts/with-testbed.sh installs and
+# starts them, runs the command, and stops them.
 test:
-	scripts/with-testbed.sh $(GOTEST) ./...
+	scripts/with-testbed.sh $(GOTEST) -race ./...
 
 # Tests that need no test bed (the integration tests skip, saying so).
 test-unit:
 	$(GOTEST) ./...
 
-check: fmt vet tidy race fuzz
+check: fmt vet tidy test fuzz
 
 fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -37,9 +37,6 @@ vet:
 
 tidy:
 	$(GO) mod tidy -diff
-
-race:
-	scripts/with-testbed.sh $(GOTEST) -race ./...
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./assertion
