@@ -23,25 +23,9 @@ func TestAccountScripts(t *testing.T) {
 	role := ststest.NewRoleSTS(t, nil)
 	fed := ststest.NewFederation(t)
 	fed.Chained = func(id string) bool { return strings.HasPrefix(id, "ASIAROLETEST") }
-	testscript.Run(t, testscript.Params{
-		Dir:           "testdata/script/account",
-		UpdateScripts: *update,
-		Setup: func(e *testscript.Env) error {
-			e.Setenv("HOME", e.WorkDir+"/home")
-			e.Setenv("TZ", "UTC")
-			e.Setenv("STS_URL", sts.URL())
-			e.Setenv("ROLE_STS_URL", role.URL())
-			e.Setenv("FEDERATION_URL", fed.URL())
-			e.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-			for _, k := range []string{"AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_CONFIG_FILE",
-				"AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS", "SAMLOGIN_FEDERATION_URL"} {
-				e.Setenv(k, "")
-			}
-			return nil
-		},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"mkassertion": cmdMkAssertion,
-			"exit":        cmdExit,
-		},
-	})
+	testscript.Run(t, scriptParams("testdata/script/account", map[string]string{
+		"STS_URL":        sts.URL(),
+		"ROLE_STS_URL":   role.URL(),
+		"FEDERATION_URL": fed.URL(),
+	}))
 }

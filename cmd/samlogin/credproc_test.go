@@ -65,69 +65,47 @@ func TestCredentialProcessScripts(t *testing.T) {
 	}
 	peers := newCredProcPeers(t, users)
 	whoami := newWhoAmI(t)
-	testscript.Run(t, testscript.Params{
-		Dir:           "testdata/credproc",
-		UpdateScripts: *update,
-		Setup: func(e *testscript.Env) error {
-			home := filepath.Join(e.WorkDir, "home")
-			e.Setenv("HOME", home)
-			e.Setenv("TZ", "UTC")
-			e.Setenv("STS_URL", peers.sts.URL())
-			e.Setenv("ADFS_HOST", peers.adfs.Host())
-			e.Setenv("ADFS_CA", peers.adfs.CACertFile())
-			e.Setenv("WHOAMI_URL", whoami.URL)
-			e.Setenv("ADMIN", cpAdmin)
-			e.Setenv("READONLY", cpReadOnly)
-			e.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-			e.Setenv("AWS_MAX_ATTEMPTS", "1")
-			// The aws CLI reads an empty AWS_CONFIG_FILE as a file named "".
-			e.Setenv("AWS_CONFIG_FILE", filepath.Join(home, ".aws", "config"))
-			e.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(home, ".aws", "credentials"))
-			for _, k := range []string{"AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS", "AWS_ACCESS_KEY_ID",
-				"AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "SAMLOGIN_PASSWORD"} {
-				e.Setenv(k, "")
-			}
-			return nil
-		},
-		Condition: func(cond string) (bool, error) {
-			if cond == "awscli" {
-				_, err := exec.LookPath("aws")
-				return err == nil, nil
-			}
-			return false, fmt.Errorf("unknown condition %q", cond)
-		},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exit": cmdExit,
-			// signins USER N: the ADFS received N password posts for USER.
-			"signins": func(ts *testscript.TestScript, neg bool, args []string) {
-				if neg || len(args) != 2 {
-					ts.Fatalf("usage: signins USER N")
-				}
-				want, err := strconv.Atoi(args[1])
-				ts.Check(err)
-				if got := peers.adfs.PasswordPosts(args[0]); got != want {
-					ts.Fatalf("%s signed in %d times, want %d", args[0], got, want)
-				}
-			},
-			// mode PATH PERM: the file or folder has this permission.
-			"mode": func(ts *testscript.TestScript, neg bool, args []string) {
-				if neg || len(args) != 2 {
-					ts.Fatalf("usage: mode PATH PERM")
-				}
-				paths, _ := filepath.Glob(ts.MkAbs(args[0]))
-				if len(paths) == 0 {
-					ts.Fatalf("%s: no such file", args[0])
-				}
-				for _, p := range paths {
-					fi, err := os.Stat(p)
-					ts.Check(err)
-					if got := fmt.Sprintf("%#o", fi.Mode().Perm()); got != args[1] {
-						ts.Fatalf("%s: mode %s, want %s", p, got, args[1])
-					}
-				}
-			},
-		},
+	params := scriptParams("testdata/credproc", map[string]string{
+		"STS_URL":    peers.sts.URL(),
+		"ADFS_HOST":  peers.adfs.Host(),
+		"ADFS_CA":    peers.adfs.CACertFile(),
+		"WHOAMI_URL": whoami.URL,
+		"ADMIN":      cpAdmin,
+		"READONLY":   cpReadOnly,
 	})
+	for name, cmd := range map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		// signins USER N: the ADFS received N password posts for USER.
+		"signins": func(ts *testscript.TestScript, neg bool, args []string) {
+			if neg || len(args) != 2 {
+				ts.Fatalf("usage: signins USER N")
+			}
+			want, err := strconv.Atoi(args[1])
+			ts.Check(err)
+			if got := peers.adfs.PasswordPosts(args[0]); got != want {
+				ts.Fatalf("%s signed in %d times, want %d", args[0], got, want)
+			}
+		},
+		// mode PATH PERM: the file or folder has this permission.
+		"mode": func(ts *testscript.TestScript, neg bool, args []string) {
+			if neg || len(args) != 2 {
+				ts.Fatalf("usage: mode PATH PERM")
+			}
+			paths, _ := filepath.Glob(ts.MkAbs(args[0]))
+			if len(paths) == 0 {
+				ts.Fatalf("%s: no such file", args[0])
+			}
+			for _, p := range paths {
+				fi, err := os.Stat(p)
+				ts.Check(err)
+				if got := fmt.Sprintf("%#o", fi.Mode().Perm()); got != args[1] {
+					ts.Fatalf("%s: mode %s, want %s", p, got, args[1])
+				}
+			}
+		},
+	} {
+		params.Cmds[name] = cmd
+	}
+	testscript.Run(t, params)
 }
 
 // newWhoAmI is a fake of the STS calls the aws CLI makes with the

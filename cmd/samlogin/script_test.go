@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -36,28 +36,62 @@ func TestScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	testscript.Run(t, testscript.Params{
-		Dir:           "testdata/script",
+	params := scriptParams("testdata/script", peers)
+	params.Setup = withSetup(params.Setup, func(e *testscript.Env) error {
+		e.Setenv("SAMLOGIN_NO_CACHE", "1") // every sign-in signs in; the cache scripts turn it on
+		return os.WriteFile(filepath.Join(e.WorkDir, "sample.log"), sample, 0o600)
+	})
+	params.Cmds["signins"] = cmdSignins
+	params.Cmds["pageposts"] = cmdPagePosts
+	testscript.Run(t, params)
+}
+
+// scriptParams is what every script runner shares: an isolated HOME, UTC,
+// none of the caller's AWS_* or SAMLOGIN_* variables, the given variables,
+// the custom commands mkassertion and exit, and the condition [awscli].
+func scriptParams(dir string, vars map[string]string) testscript.Params {
+	return testscript.Params{
+		Dir:           dir,
 		UpdateScripts: *update,
 		Setup: func(e *testscript.Env) error {
-			home := filepath.Join(e.WorkDir, "home")
-			e.Setenv("HOME", home)
+			kept := e.Vars[:0]
+			for _, kv := range e.Vars {
+				if !strings.HasPrefix(kv, "AWS_") && !strings.HasPrefix(kv, "SAMLOGIN_") {
+					kept = append(kept, kv)
+				}
+			}
+			e.Vars = kept
+			e.Setenv("HOME", filepath.Join(e.WorkDir, "home"))
 			e.Setenv("TZ", "UTC")
-			for k, v := range peers {
+			e.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+			e.Setenv("AWS_MAX_ATTEMPTS", "1")
+			for k, v := range vars {
 				e.Setenv(k, v)
 			}
-			e.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-			e.Setenv("SAMLOGIN_NO_CACHE", "1") // every sign-in signs in; the cache scripts turn it on
-			unsetenv(e, "AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS")
-			return os.WriteFile(filepath.Join(e.WorkDir, "sample.log"), sample, 0o600)
+			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"mkassertion": cmdMkAssertion,
 			"exit":        cmdExit,
-			"signins":     cmdSignins,
-			"pageposts":   cmdPagePosts,
 		},
-	})
+		Condition: func(cond string) (bool, error) {
+			if cond == "awscli" {
+				_, err := exec.LookPath("aws")
+				return err == nil, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
+	}
+}
+
+// withSetup runs more after a Setup.
+func withSetup(first, then func(*testscript.Env) error) func(*testscript.Env) error {
+	return func(e *testscript.Env) error {
+		if err := first(e); err != nil {
+			return err
+		}
+		return then(e)
+	}
 }
 
 // mkassertion FILE [-expired] [-duration SECONDS] [-session NAME] ROLE...
@@ -106,17 +140,4 @@ func cmdExit(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("%s: exit code %d, want %d", args[1], got, want)
 	}
-}
-
-// unsetenv removes variables from a script's environment (an empty value
-// is not the same as unset for the aws CLI).
-func unsetenv(e *testscript.Env, keys ...string) {
-	vars := e.Vars[:0]
-	for _, kv := range e.Vars {
-		k, _, _ := strings.Cut(kv, "=")
-		if !slices.Contains(keys, k) {
-			vars = append(vars, kv)
-		}
-	}
-	e.Vars = vars
 }
