@@ -153,6 +153,7 @@ type flow struct {
 	duration time.Duration
 	chains   []awsconfig.Chain
 	policy   string
+	stored   map[string]string // the profile's settings as read
 }
 
 // newFlow resolves the profile and applies its stored settings to the
@@ -167,6 +168,7 @@ func newFlow(env *Env, fs *pflag.FlagSet, lo *loginOptions, p idp.Prompter) (*fl
 	if err := applyStored(fs, stored); err != nil {
 		return nil, err
 	}
+	f.stored = stored
 	if f.duration, err = parseDuration(lo.duration); err != nil {
 		return nil, err
 	}
@@ -265,6 +267,9 @@ func runLogin(ctx context.Context, env *Env, cmd *cobra.Command, lo *loginOption
 	f, err := newFlow(env, cmd.Flags(), lo, newPrompter(env, lo.noPrompt))
 	if err != nil {
 		return err
+	}
+	if strings.EqualFold(f.stored["adfs_config.ssl_verification"], "false") {
+		fmt.Fprintf(env.Stderr, "samlogin: note: profile %s turns TLS verification off for aws-adfs; samlogin always verifies (give a private CA with --ca-bundle)\n", f.profile)
 	}
 	now := env.Now()
 	if lo.assertionFile == "" && !lo.force {
