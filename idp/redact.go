@@ -11,10 +11,12 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/samlogin/samlogin/internal/secret"
 )
 
 // Redacted replaces every value the debug log must not show.
-const Redacted = "[redacted]"
+const Redacted = secret.Redacted
 
 // maxLoggedBody bounds what the debug transport reads of a body: a request
 // form is parsed only when it fits, a response is scanned for its <title>
@@ -219,6 +221,32 @@ func RedactURL(u *url.URL) string {
 		}
 		c.RawQuery = b.String()
 	}
+	return c.String()
+}
+
+// RedactError returns err with the URL of a *url.Error (what http.Client.Do
+// returns) passed through RedactURL, so that an error message never shows
+// a code sent by a GET form or a state handle of a redirect. Other errors
+// are returned as they are.
+func RedactError(err error) error {
+	ue, ok := err.(*url.Error)
+	if !ok {
+		return err
+	}
+	red := Redacted
+	if u, perr := url.Parse(ue.URL); perr == nil {
+		red = RedactURL(u)
+	}
+	return &url.Error{Op: ue.Op, URL: red, Err: ue.Err}
+}
+
+// ShortURL is scheme://host/path: no user info, query or fragment, which
+// may carry state. It is how errors and logs name a page; "" for nil.
+func ShortURL(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	c := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
 	return c.String()
 }
 

@@ -3,6 +3,7 @@ package idp
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -149,6 +150,23 @@ func TestRedactURL(t *testing.T) {
 		if got := RedactURL(mustURL(t, tt.in)); got != tt.want {
 			t.Errorf("RedactURL(%s)\n got %s\nwant %s", tt.in, got, tt.want)
 		}
+	}
+}
+
+func TestRedactError(t *testing.T) {
+	ue := &url.Error{Op: "Get", URL: "https://idp.example.com/mfa?otp=123456&lang=en", Err: io.ErrUnexpectedEOF}
+	got := RedactError(ue)
+	if want := `Get "https://idp.example.com/mfa?otp=[redacted]&lang=en": unexpected EOF`; got.Error() != want {
+		t.Errorf("RedactError = %q, want %q", got, want)
+	}
+	if !errors.Is(got, io.ErrUnexpectedEOF) {
+		t.Errorf("RedactError lost the cause: %v", got)
+	}
+	if other := io.EOF; RedactError(other) != other {
+		t.Errorf("RedactError changed a non-URL error")
+	}
+	if got := ShortURL(mustURL(t, "https://u:p@idp.example.com/a/b?state=1#f")); got != "https://idp.example.com/a/b" {
+		t.Errorf("ShortURL = %q", got)
 	}
 }
 

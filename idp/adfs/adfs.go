@@ -216,7 +216,7 @@ func (s *session) pageError(p *htmlform.Page, detail string) error {
 	return fmt.Errorf("adfs: %w", &idp.PageError{
 		Step:   s.step,
 		Title:  p.Title,
-		URL:    pageName(p.URL),
+		URL:    idp.ShortURL(p.URL),
 		Status: p.Status,
 		Detail: detail,
 	})
@@ -302,7 +302,7 @@ func (s *session) do(req *http.Request) (*htmlform.Page, error) {
 	s.requests++
 	resp, err := s.d.deps.Client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("adfs: %s: %w", s.step, err)
+		return nil, fmt.Errorf("adfs: %s: %w", s.step, idp.RedactError(err))
 	}
 	return s.read(resp)
 }
@@ -312,7 +312,7 @@ func (s *session) read(resp *http.Response) (*htmlform.Page, error) {
 	if err != nil {
 		return nil, fmt.Errorf("adfs: %s: %w", s.step, err)
 	}
-	s.log("page", "step", s.step, "title", p.Title, "status", p.Status, "url", pageName(p.URL))
+	s.log("page", "step", s.step, "title", p.Title, "status", p.Status, "url", idp.ShortURL(p.URL))
 	return p, nil
 }
 
@@ -326,15 +326,6 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
-}
-
-// pageName is scheme://host/path, without the query (it may carry state).
-func pageName(u *url.URL) string {
-	if u == nil {
-		return ""
-	}
-	c := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
-	return c.String()
 }
 
 func fieldNames(v url.Values) string {

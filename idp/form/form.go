@@ -118,7 +118,7 @@ func (d *Driver) Login(ctx context.Context, in idp.LoginInput) (secret.String, e
 	d.deps.Log.DebugContext(ctx, "form: open sign-in page", "url", idp.RedactURL(d.start))
 	resp, err := d.deps.Client.Do(req)
 	if err != nil {
-		return secret.String{}, fail(step, redactErr(err))
+		return secret.String{}, fail(step, idp.RedactError(err))
 	}
 	for n := 1; ; n++ {
 		page, err := htmlform.ReadPage(resp, htmlform.DefaultMaxPage)
@@ -332,7 +332,7 @@ func (w *walk) submit(ctx context.Context, step string, f *htmlform.Form, v url.
 		"action", idp.RedactURL(f.Action), "fields", strings.Join(names, ","))
 	resp, err := htmlform.Submit(ctx, w.d.deps.Client, f, v)
 	if err != nil {
-		return nil, "", fail(step, redactErr(err))
+		return nil, "", fail(step, err)
 	}
 	return resp, step, nil
 }
@@ -363,17 +363,4 @@ func (w *walk) askSecret(step, msg, what string) (secret.String, error) {
 		return secret.String{}, fail(step, fmt.Errorf("empty %s", what))
 	}
 	return s, nil
-}
-
-// redactErr rewrites a *url.Error so that the URL in its message has no
-// sensitive query values (a state handle, a SAMLRequest).
-func redactErr(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		if u, perr := url.Parse(ue.URL); perr == nil {
-			return &url.Error{Op: ue.Op, URL: idp.RedactURL(u), Err: ue.Err}
-		}
-		return &url.Error{Op: ue.Op, URL: idp.Redacted, Err: ue.Err}
-	}
-	return err
 }

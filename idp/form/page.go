@@ -90,7 +90,7 @@ func usernameInput(f *htmlform.Form, password htmlform.Input) (htmlform.Input, b
 // formKey identifies a form across pages: where it posts and the field the
 // user fills. The query string (often a fresh state handle) is left out.
 func formKey(f *htmlform.Form, field htmlform.Input) string {
-	return shortURL(f.Action) + "#" + field.Name
+	return idp.ShortURL(f.Action) + "#" + field.Name
 }
 
 // addDefaultButton adds what a browser sends when the user presses Enter:
@@ -105,16 +105,6 @@ func addDefaultButton(f *htmlform.Form, v url.Values) {
 		}
 		return
 	}
-}
-
-// shortURL is scheme://host/path: no user info, query or fragment, which
-// may carry state.
-func shortURL(u *url.URL) string {
-	if u == nil {
-		return ""
-	}
-	c := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
-	return c.String()
 }
 
 // errorSelectors find the error message a sign-in page shows, most
@@ -220,7 +210,7 @@ func newPageError(step string, page *htmlform.Page, detail string) *idp.PageErro
 	return &idp.PageError{
 		Step:   step,
 		Title:  page.Title,
-		URL:    shortURL(page.URL),
+		URL:    idp.ShortURL(page.URL),
 		Status: page.Status,
 		Detail: detail,
 	}

@@ -133,13 +133,12 @@ func ReadPage(resp *http.Response, max int64) (*Page, error) {
 	return parse(body, resp.Header.Get("Content-Type"), u, resp.StatusCode)
 }
 
-// pageName is scheme://host/path, without query string or fragment.
+// pageName is idp.ShortURL, with a word for a page of unknown URL.
 func pageName(u *url.URL) string {
 	if u == nil {
 		return "(unknown URL)"
 	}
-	c := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
-	return c.String()
+	return idp.ShortURL(u)
 }
 
 func parse(body []byte, contentType string, pageURL *url.URL, status int) (*Page, error) {
@@ -308,7 +307,7 @@ func (f *Form) IsAutoSubmit() bool {
 
 // Submit sends v to the form's action: form-encoded in the body for POST,
 // as the query string (replacing the action's) for GET. The action must pass
-// idp.CheckURL. When the form came from a page, Origin and Referer are set
+// idp.CheckURL. A transport error names the URL through idp.RedactError. When the form came from a page, Origin and Referer are set
 // as a browser would (strict-origin-when-cross-origin).
 func Submit(ctx context.Context, c *http.Client, f *Form, v url.Values) (*http.Response, error) {
 	if f.Action == nil {
@@ -338,7 +337,11 @@ func Submit(ctx context.Context, c *http.Client, f *Form, v url.Values) (*http.R
 		return nil, fmt.Errorf("submit form: %w", err)
 	}
 	setReferrer(req, f.page)
-	return c.Do(req)
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, idp.RedactError(err) // a GET form carries its values in the URL
+	}
+	return resp, nil
 }
 
 // setReferrer sets Origin (POST) and Referer as a browser with the default

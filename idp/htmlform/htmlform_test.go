@@ -501,6 +501,21 @@ func TestSubmit(t *testing.T) {
 	}
 }
 
+// TestSubmitErrorRedacted: a GET form carries its values in the URL, and
+// http.Client puts the URL in its errors; a code must not reach the message.
+func TestSubmitErrorRedacted(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	srv.Close() // nothing listens: Do fails with a *url.Error
+	g := &Form{Method: "GET", Action: mustURL(t, srv.URL+"/mfa")}
+	_, err := Submit(context.Background(), srv.Client(), g, url.Values{"VerificationCode": {"otp-987654"}, "user": {"alice"}})
+	if err == nil {
+		t.Fatal("Submit to a closed server: no error")
+	}
+	if msg := err.Error(); strings.Contains(msg, "otp-987654") || !strings.Contains(msg, "VerificationCode=[redacted]") {
+		t.Errorf("error = %q, want the code redacted", msg)
+	}
+}
+
 func TestReferrerCrossOrigin(t *testing.T) {
 	page := mustURL(t, "https://idp.example.com/login?state=secret")
 	req := httptest.NewRequest("POST", "https://signin.aws.amazon.com/saml", nil)
