@@ -287,6 +287,9 @@ func runLogin(ctx context.Context, env *Env, cmd *cobra.Command, lo *loginOption
 	if err != nil {
 		return err
 	}
+	if env.CanPrompt() {
+		fmt.Fprintf(env.Stderr, "samlogin: assuming %s in %s...\n", role.RoleName, role.AccountID)
+	}
 	creds, err := f.assume(ctx, a, role)
 	if err != nil {
 		return err

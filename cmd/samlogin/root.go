@@ -67,7 +67,10 @@ AssumeRoleWithSAML, and writes the temporary credentials to the AWS CLI's
 files, so that 'aws --profile P' and every SDK just work.
 
 Bare 'samlogin' with flags is 'samlogin login'.`,
-		Example: `  samlogin parse samlresponse.log
+		Example: `  samlogin --adfs-host adfs.corp.example.com --profile prod-admin --username 'CORP\alice'
+  samlogin --profile prod-admin                 # again, with the stored settings
+  samlogin --idp-url https://sso.example.com/start-aws --profile dev
+  samlogin parse samlresponse.log
   samlogin login --assertion-file samlresponse.log --profile prod-admin \
       --role-arn arn:aws:iam::123456789012:role/Admin --region eu-west-1`,
 		Args:          cobra.NoArgs,
