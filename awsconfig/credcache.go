@@ -15,6 +15,7 @@ import (
 
 	"github.com/gofrs/flock"
 
+	"github.com/samlogin/samlogin/internal/atomicfile"
 	"github.com/samlogin/samlogin/internal/secret"
 )
 
@@ -188,10 +189,7 @@ func (c *CredentialCache) Store(k CacheKey, cr *Credentials) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(c.Dir, 0o700); err != nil {
-		return fmt.Errorf("credential cache: %w", err)
-	}
-	if err := writeAtomic(c.path(k, ".json"), append(data, '\n'), 0o600); err != nil {
+	if err := atomicfile.Write(c.path(k, ".json"), append(data, '\n'), 0o600); err != nil {
 		return fmt.Errorf("credential cache: %w", err)
 	}
 	_ = os.Remove(c.path(k, ".failed"))
@@ -284,7 +282,7 @@ func (c *CredentialCache) failure(k CacheKey) *failureFile {
 
 func (c *CredentialCache) recordFailure(k CacheKey, err error) {
 	data, _ := json.Marshal(failureFile{At: c.now().UTC(), Message: err.Error()})
-	_ = writeAtomic(c.path(k, ".failed"), data, 0o600)
+	_ = atomicfile.Write(c.path(k, ".failed"), data, 0o600)
 }
 
 // lock takes the key's sign-in lock (KEY.lock in Dir, left in place).

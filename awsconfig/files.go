@@ -14,6 +14,7 @@ import (
 	"github.com/gofrs/flock"
 
 	"github.com/samlogin/samlogin/awsconfig/ini"
+	"github.com/samlogin/samlogin/internal/atomicfile"
 )
 
 // LockTimeout bounds how long Update and UpdateMany wait for another
@@ -23,10 +24,6 @@ var LockTimeout = 30 * time.Second
 // ErrLockTimeout is returned (wrapped, naming the lock file) when a lock is
 // not free after LockTimeout.
 var ErrLockTimeout = errors.New("timed out waiting for lock")
-
-// tempInfix marks the temporary files Update writes next to the file it
-// replaces: "credentials.samlogin-tmp-123456".
-const tempInfix = ".samlogin-tmp-"
 
 // Paths are the two AWS shared files.
 type Paths struct {
@@ -132,7 +129,7 @@ func UpdateMany(paths []string, fn func(files []*ini.File) error) error {
 	}
 	states := map[string]*state{}
 	for _, p := range order {
-		removeStaleTemps(p)
+		atomicfile.RemoveStale(p)
 		st := &state{mode: 0o600}
 		data, err := os.ReadFile(p)
 		switch {
@@ -167,7 +164,7 @@ func UpdateMany(paths []string, fn func(files []*ini.File) error) error {
 		if !st.ok && len(data) == 0 {
 			continue
 		}
-		if err := writeAtomic(p, data, st.mode); err != nil {
+		if err := atomicfile.Write(p, data, st.mode); err != nil {
 			return err
 		}
 	}
@@ -202,65 +199,4 @@ func lock(ctx context.Context, path string) (func(), error) {
 		return nil, fmt.Errorf("lock %s: %w after %v (another samlogin running? remove the file if not)", name, ErrLockTimeout, LockTimeout)
 	}
 	return func() { _ = l.Unlock() }, nil
-}
-
-// removeStaleTemps removes temporary files left by a writer that died. Call
-// it holding the file's lock.
-func removeStaleTemps(path string) {
-	stale, _ := filepath.Glob(filepath.Join(filepath.Dir(path), globEscape(filepath.Base(path))+tempInfix+"*"))
-	for _, s := range stale {
-		_ = os.Remove(s)
-	}
-}
-
-func globEscape(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`, `[`, `\[`)
-	return r.Replace(s)
-}
-
-// writeAtomic replaces path with data: temporary file in the same folder,
-// fsync, rename, fsync of the folder.
-func writeAtomic(path string, data []byte, mode fs.FileMode) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, filepath.Base(path)+tempInfix+"*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
-			err = fmt.Errorf("write %s: %w", path, err)
-		}
-	}()
-	if err = tmp.Chmod(mode); err != nil {
-		return err
-	}
-	if _, err = tmp.Write(data); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	return syncDir(dir)
-}
-
-// syncDir makes a rename in dir durable. Some systems (Windows) cannot open
-// or sync a folder; that is not an error there.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return nil
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, errors.ErrUnsupported) && !errors.Is(err, fs.ErrInvalid) {
-		return fmt.Errorf("sync %s: %w", dir, err)
-	}
-	return nil
 }

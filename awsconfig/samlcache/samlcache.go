@@ -12,13 +12,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/samlogin/samlogin/internal/atomicfile"
 	"github.com/samlogin/samlogin/internal/secret"
 )
 
@@ -103,7 +103,7 @@ func (c *Cache) Put(key string, saml secret.String, notOnOrAfter time.Time) erro
 	if err != nil {
 		return err
 	}
-	return writeFile(c.path(key), b)
+	return atomicfile.Write(c.path(key), b, 0o600)
 }
 
 // Delete removes the entry of key, if any.
@@ -112,30 +112,4 @@ func (c *Cache) Delete(key string) error {
 		return err
 	}
 	return nil
-}
-
-// writeFile writes data through a temporary file (0600, as os.CreateTemp
-// makes it) and a rename, creating the folder 0700.
-func writeFile(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("create %s: %w", dir, err)
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

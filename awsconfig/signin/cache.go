@@ -2,10 +2,10 @@ package signin
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
-	"path/filepath"
 	"time"
+
+	"github.com/samlogin/samlogin/internal/atomicfile"
 )
 
 // DefaultTTL is how long a learnt alias is trusted.
@@ -88,31 +88,5 @@ func (c *AliasCache) Store(aliases map[string]string) error {
 	if err != nil {
 		return err
 	}
-	return writeFile(c.Path, append(b, '\n'))
-}
-
-// writeFile writes data to path through a temporary file (0600, as
-// os.CreateTemp makes it) and a rename, creating the folder 0700.
-func writeFile(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("create %s: %w", dir, err)
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(c.Path, append(b, '\n'), 0o600)
 }
