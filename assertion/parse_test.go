@@ -308,6 +308,7 @@ func TestParseRoleValueErrors(t *testing.T) {
 		{"arn:aws:iam:us-east-1:123456789012:role/A,arn:aws:iam::123456789012:saml-provider/P", "region"},
 		{"arn:aws:iam::123456789012:role/,arn:aws:iam::123456789012:saml-provider/P", "invalid role name"},
 		{"arn:aws:iam::123456789012:role/a b,arn:aws:iam::123456789012:saml-provider/P", "invalid role name"},
+		{"arn:aws:iam::123456789012:role/A,arn:aws:iam::123456789012:saml-provider/a+b", "invalid saml-provider name"},
 		{"arn:aws:iam::123456789012:role//A,arn:aws:iam::123456789012:saml-provider/P", "invalid role path"},
 		{"arn:aws:iam::123456789012:role/A,arn:aws:iam::123456789012:saml-provider/", "invalid saml-provider name"},
 		{"urn:aws:iam::123456789012:role/A,arn:aws:iam::123456789012:saml-provider/P", "not an arn"},

@@ -102,7 +102,7 @@ func ParsePrincipalARN(arn string) (ARN, error) {
 	if !ok {
 		return ARN{}, fmt.Errorf("%q is not a saml-provider arn (…:saml-provider/NAME)", oneLine(arn, 120))
 	}
-	if name == "" || len(name) > 128 || !validChars(name, isNameChar) {
+	if name == "" || len(name) > 128 || !validChars(name, isProviderChar) {
 		return ARN{}, fmt.Errorf("%q has an invalid saml-provider name", oneLine(arn, 120))
 	}
 	return a, nil
@@ -164,6 +164,12 @@ func validChars(s string, ok func(byte) bool) bool {
 func isNameChar(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
 		strings.IndexByte("_+=,.@-", c) >= 0
+}
+
+// isProviderChar: SAML provider names, [\w._-].
+func isProviderChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+		c == '_' || c == '.' || c == '-'
 }
 
 // isPathChar: IAM path segments, printable ASCII except "/".

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
+	"github.com/samlogin/samlogin/assertion"
 	"github.com/samlogin/samlogin/internal/secret"
 )
 
@@ -55,14 +56,13 @@ func SessionName(assumedRoleARN string) string {
 // credentials, as the AWS CLI does for a profile with role_arn and
 // source_profile.
 func AssumeChainedRole(ctx context.Context, in RoleChainInput) (*Credentials, error) {
+	role, err := assertion.ParseRoleARN(in.RoleARN)
+	if err != nil {
+		return nil, inputError("fix role_arn of the chained profile", "role_arn: %v", err)
+	}
 	partition := in.Partition
 	if partition == "" {
-		if m := roleARNRe.FindStringSubmatch(in.RoleARN); m != nil {
-			partition = m[1]
-		}
-	}
-	if !roleARNRe.MatchString(in.RoleARN) {
-		return nil, inputError("fix role_arn of the chained profile", "role_arn %q is not a role ARN", in.RoleARN)
+		partition = role.Partition
 	}
 	region := in.Region
 	if region == "" {
@@ -98,17 +98,8 @@ func AssumeChainedRole(ctx context.Context, in RoleChainInput) (*Credentials, er
 	if err != nil {
 		return nil, chainError(err, in.RoleARN, endpoint)
 	}
-	c := &Credentials{Duration: d, SourceIdentity: aws.ToString(out.SourceIdentity)}
-	if cr := out.Credentials; cr != nil {
-		c.AccessKeyID = aws.ToString(cr.AccessKeyId)
-		c.SecretAccessKey = secret.New(aws.ToString(cr.SecretAccessKey))
-		c.SessionToken = secret.New(aws.ToString(cr.SessionToken))
-		c.Expiration = aws.ToTime(cr.Expiration)
-	}
-	if u := out.AssumedRoleUser; u != nil {
-		c.AssumedRoleARN = aws.ToString(u.Arn)
-		c.AssumedRoleID = aws.ToString(u.AssumedRoleId)
-	}
+	c := granted(out.Credentials, out.AssumedRoleUser, d)
+	c.SourceIdentity = aws.ToString(out.SourceIdentity)
 	return c, nil
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/samlogin/samlogin/assertion"
 	"github.com/samlogin/samlogin/internal/secret"
 )
 
@@ -39,10 +40,6 @@ const (
 	maxPolicyChars = 2048
 	maxPolicyARNs  = 10
 )
-
-// maxSessionDurationMessage is the message STS answers, with code
-// ValidationError, when DurationSeconds exceeds the role's MaxSessionDuration.
-const maxSessionDurationMessage = "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
 
 // AssumeInput is everything AssumeRoleWithSAML needs. It reads no environment
 // and no file: the caller resolves flags and variables (see EndpointFromEnv).
@@ -217,12 +214,9 @@ func EndpointFromEnv(flag string, getenv func(string) string) string {
 	return getenv("AWS_ENDPOINT_URL")
 }
 
-var (
-	roleARNRe      = regexp.MustCompile(`^arn:(aws[a-z-]*):iam::(\d{12}):role/[\w+=,.@/-]+$`)
-	providerARNRe  = regexp.MustCompile(`^arn:(aws[a-z-]*):iam::(\d{12}):saml-provider/[\w.-]+$`)
-	policyARNRe    = regexp.MustCompile(`^arn:(aws[a-z-]*):iam::(\d{12}|aws):policy/[\w+=,.@/-]+$`)
-	knownPartition = map[string]bool{"aws": true, "aws-cn": true, "aws-us-gov": true, "aws-iso": true, "aws-iso-b": true}
-)
+// policyARNRe matches a managed policy ARN; role and SAML provider ARNs are
+// checked by package assertion, which reads them off the SAMLResponse.
+var policyARNRe = regexp.MustCompile(`^arn:(aws[a-z-]*):iam::(\d{12}|aws):policy/[\w+=,.@/-]+$`)
 
 func inputError(hint, format string, args ...any) *STSError {
 	return &STSError{Code: "InvalidInput", Kind: KindInvalidInput, Message: fmt.Sprintf(format, args...), Hint: hint}
@@ -230,27 +224,24 @@ func inputError(hint, format string, args ...any) *STSError {
 
 // validate checks in and fills its defaults; it returns the partition.
 func (in *AssumeInput) validate() (string, error) {
-	m := roleARNRe.FindStringSubmatch(in.RoleARN)
-	if m == nil {
-		return "", inputError("use a role ARN of the form arn:aws:iam::123456789012:role/NAME",
-			"invalid role ARN %q", in.RoleARN)
+	role, err := assertion.ParseRoleARN(in.RoleARN)
+	if err != nil {
+		return "", inputError("use a role ARN of the form arn:aws:iam::123456789012:role/NAME in aws, aws-cn or aws-us-gov",
+			"invalid role ARN: %v", err)
 	}
-	partition := m[1]
+	partition := role.Partition
 	if in.Partition != "" && in.Partition != partition {
 		return "", inputError("the partition comes from the role ARN; leave it unset or make them agree",
 			"role ARN is in partition %s, not %s", partition, in.Partition)
 	}
-	if !knownPartition[partition] {
-		return "", inputError("use a role in aws, aws-cn or aws-us-gov", "unknown partition %q", partition)
-	}
-	p := providerARNRe.FindStringSubmatch(in.PrincipalARN)
-	if p == nil {
+	p, err := assertion.ParsePrincipalARN(in.PrincipalARN)
+	if err != nil {
 		return "", inputError("the principal is the SAML provider: arn:aws:iam::123456789012:saml-provider/NAME",
-			"invalid principal ARN %q", in.PrincipalARN)
+			"invalid principal ARN: %v", err)
 	}
-	if p[1] != partition {
+	if p.Partition != partition {
 		return "", inputError("the role and its SAML provider must be in the same partition",
-			"principal ARN is in partition %s, the role in %s", p[1], partition)
+			"principal ARN is in partition %s, the role in %s", p.Partition, partition)
 	}
 	if in.Assertion.Empty() {
 		return "", inputError("sign in to the IdP first", "empty SAML assertion")
@@ -413,22 +404,27 @@ func makeSTSInput(in AssumeInput, d time.Duration) *sts.AssumeRoleWithSAMLInput 
 }
 
 func mapCredentials(out *sts.AssumeRoleWithSAMLOutput, d time.Duration) *Credentials {
-	c := &Credentials{
-		Subject:        aws.ToString(out.Subject),
-		SubjectType:    aws.ToString(out.SubjectType),
-		Issuer:         aws.ToString(out.Issuer),
-		Audience:       aws.ToString(out.Audience),
-		NameQualifier:  aws.ToString(out.NameQualifier),
-		SourceIdentity: aws.ToString(out.SourceIdentity),
-		Duration:       d,
-	}
-	if cr := out.Credentials; cr != nil {
+	c := granted(out.Credentials, out.AssumedRoleUser, d)
+	c.Subject = aws.ToString(out.Subject)
+	c.SubjectType = aws.ToString(out.SubjectType)
+	c.Issuer = aws.ToString(out.Issuer)
+	c.Audience = aws.ToString(out.Audience)
+	c.NameQualifier = aws.ToString(out.NameQualifier)
+	c.SourceIdentity = aws.ToString(out.SourceIdentity)
+	return c
+}
+
+// granted reads the keys and the assumed role that AssumeRoleWithSAML and
+// AssumeRole both answer; d is the DurationSeconds asked.
+func granted(cr *types.Credentials, u *types.AssumedRoleUser, d time.Duration) *Credentials {
+	c := &Credentials{Duration: d}
+	if cr != nil {
 		c.AccessKeyID = aws.ToString(cr.AccessKeyId)
 		c.SecretAccessKey = secret.New(aws.ToString(cr.SecretAccessKey))
 		c.SessionToken = secret.New(aws.ToString(cr.SessionToken))
 		c.Expiration = aws.ToTime(cr.Expiration)
 	}
-	if u := out.AssumedRoleUser; u != nil {
+	if u != nil {
 		c.AssumedRoleARN = aws.ToString(u.Arn)
 		c.AssumedRoleID = aws.ToString(u.AssumedRoleId)
 	}

@@ -533,6 +533,12 @@ func TestAssumeRoleWithSAMLInputValidation(t *testing.T) {
 		{"bad role", func(in *awsconfig.AssumeInput) { in.RoleARN = "Admin" }},
 		{"provider as role", func(in *awsconfig.AssumeInput) { in.RoleARN, in.PrincipalARN = in.PrincipalARN, in.RoleARN }},
 		{"partition mismatch", func(in *awsconfig.AssumeInput) { in.Partition = "aws-cn" }},
+		{"partition samlogin does not serve", func(in *awsconfig.AssumeInput) {
+			in.RoleARN, in.PrincipalARN = "arn:aws-iso:iam::123456789012:role/A", "arn:aws-iso:iam::123456789012:saml-provider/P"
+		}},
+		{"bad principal name", func(in *awsconfig.AssumeInput) {
+			in.PrincipalARN = "arn:aws:iam::123456789012:saml-provider/a@b"
+		}},
 		{"principal in other partition", func(in *awsconfig.AssumeInput) {
 			in.PrincipalARN = "arn:aws-cn:iam::123456789012:saml-provider/P"
 		}},
