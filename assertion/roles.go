@@ -2,6 +2,7 @@ package assertion
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -15,17 +16,8 @@ type Role struct {
 	Partition    string `json:"partition"` // aws | aws-us-gov | aws-cn
 }
 
-// Partitions are the AWS partitions a Role may be in.
-var Partitions = []string{"aws", "aws-us-gov", "aws-cn"}
-
-func knownPartition(p string) bool {
-	for _, k := range Partitions {
-		if p == k {
-			return true
-		}
-	}
-	return false
-}
+// partitions are the AWS partitions a Role may be in.
+var partitions = []string{"aws", "aws-us-gov", "aws-cn"}
 
 // ARN is the parts of an IAM ARN this package validates.
 type ARN struct {
@@ -34,17 +26,17 @@ type ARN struct {
 	Resource  string // after the account: "role/path/Name", "saml-provider/Name"
 }
 
-// ParseIAMARN splits an IAM ARN arn:PARTITION:iam::ACCOUNT:RESOURCE and
+// parseIAMARN splits an IAM ARN arn:PARTITION:iam::ACCOUNT:RESOURCE and
 // checks the partition and the 12-digit account id.
-func ParseIAMARN(arn string) (ARN, error) {
+func parseIAMARN(arn string) (ARN, error) {
 	parts := strings.SplitN(arn, ":", 6)
 	if len(parts) != 6 || parts[0] != "arn" {
 		return ARN{}, fmt.Errorf("%q is not an arn (arn:PARTITION:iam::ACCOUNT:RESOURCE)", oneLine(arn, 120))
 	}
 	a := ARN{Partition: parts[1], AccountID: parts[4], Resource: parts[5]}
 	switch {
-	case !knownPartition(a.Partition):
-		return ARN{}, fmt.Errorf("%q has partition %q, not one of %s", oneLine(arn, 120), oneLine(a.Partition, 40), strings.Join(Partitions, ", "))
+	case !slices.Contains(partitions, a.Partition):
+		return ARN{}, fmt.Errorf("%q has partition %q, not one of %s", oneLine(arn, 120), oneLine(a.Partition, 40), strings.Join(partitions, ", "))
 	case parts[2] != "iam":
 		return ARN{}, fmt.Errorf("%q is not an iam arn", oneLine(arn, 120))
 	case parts[3] != "":
@@ -71,7 +63,7 @@ func isAccountID(s string) bool {
 // returns it as a Role with RoleARN, AccountID, RoleName and Partition set
 // (PrincipalARN empty).
 func ParseRoleARN(arn string) (Role, error) {
-	a, err := ParseIAMARN(arn)
+	a, err := parseIAMARN(arn)
 	if err != nil {
 		return Role{}, err
 	}
@@ -94,7 +86,7 @@ func ParseRoleARN(arn string) (Role, error) {
 
 // ParsePrincipalARN validates arn:PARTITION:iam::ACCOUNT:saml-provider/NAME.
 func ParsePrincipalARN(arn string) (ARN, error) {
-	a, err := ParseIAMARN(arn)
+	a, err := parseIAMARN(arn)
 	if err != nil {
 		return ARN{}, err
 	}
