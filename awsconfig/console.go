@@ -1,6 +1,7 @@
 package awsconfig
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -37,7 +38,7 @@ var partitionDomains = map[string]string{
 // (https://signin.aws.amazon.com/federation for "aws" and ""); "" for an
 // unknown partition.
 func FederationURL(partition string) string {
-	d, ok := partitionDomains[cmpOr(partition, "aws")]
+	d, ok := partitionDomains[cmp.Or(partition, "aws")]
 	if !ok {
 		return ""
 	}
@@ -47,18 +48,11 @@ func FederationURL(partition string) string {
 // ConsoleHome is the console's home page in a partition
 // (https://console.aws.amazon.com/ for "aws"); "" for an unknown partition.
 func ConsoleHome(partition string) string {
-	d, ok := partitionDomains[cmpOr(partition, "aws")]
+	d, ok := partitionDomains[cmp.Or(partition, "aws")]
 	if !ok {
 		return ""
 	}
 	return "https://console." + d + "/"
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // SigninInput is what SigninURL needs. It reads no environment and no file.

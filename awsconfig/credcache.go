@@ -304,7 +304,7 @@ func (c *CredentialCache) lock(ctx context.Context, k CacheKey) (func(), error) 
 	l := flock.New(name) // created 0600
 	ok, err := l.TryLockContext(ctx, poll)
 	if errors.Is(err, context.Canceled) {
-		return nil, err
+		return nil, fmt.Errorf("credential cache: wait for lock %s: %w", name, err)
 	}
 	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return nil, fmt.Errorf("credential cache: lock %s: %w", name, err)
