@@ -257,7 +257,7 @@ func (c *CredentialCache) Get(ctx context.Context, k CacheKey, margin time.Durat
 	}
 	cr, err = fetch(ctx)
 	if err != nil {
-		if ctx.Err() == nil && (c.ShareFailure == nil || c.ShareFailure(err)) {
+		if c.shareFailure(ctx, err) {
 			c.recordFailure(k, err)
 		}
 		return nil, false, err
@@ -266,6 +266,17 @@ func (c *CredentialCache) Get(ctx context.Context, k CacheKey, margin time.Durat
 		return cr, true, err
 	}
 	return cr, true, nil
+}
+
+// shareFailure reports whether a failed fetch is recorded for the waiters.
+func (c *CredentialCache) shareFailure(ctx context.Context, err error) bool {
+	switch {
+	case ctx.Err() != nil:
+		return false
+	case c.ShareFailure != nil:
+		return c.ShareFailure(err)
+	}
+	return !errors.Is(err, context.Canceled)
 }
 
 func (c *CredentialCache) failure(k CacheKey) *failureFile {

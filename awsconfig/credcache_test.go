@@ -3,6 +3,7 @@ package awsconfig_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -259,11 +260,33 @@ func TestCacheGetFailureIsShared(t *testing.T) {
 	}
 }
 
+// TestCacheCancelledFetchNotShared: a fetch that ends with a cancellation
+// (the user pressed Ctrl-C at a prompt) is not the answer of the next call.
+func TestCacheCancelledFetchNotShared(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)}
+	c := &awsconfig.CredentialCache{Dir: t.TempDir(), Now: clk.Now}
+	_, _, err := c.Get(context.Background(), key, 0, func(context.Context) (*awsconfig.Credentials, error) {
+		return nil, fmt.Errorf("prompt: %w", context.Canceled)
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want the cancellation", err)
+	}
+	cr, fresh, err := c.Get(context.Background(), key, 0, func(context.Context) (*awsconfig.Credentials, error) {
+		return testCreds(1, clk.Now().Add(time.Hour)), nil
+	})
+	if err != nil || !fresh || cr == nil {
+		t.Errorf("Get after a cancelled fetch: %v, fresh %v; want a new fetch", err, fresh)
+	}
+}
+
 func TestCacheLockTimeout(t *testing.T) {
 	dir := t.TempDir()
 	hold := make(chan struct{})
 	holding := make(chan struct{})
+	done := make(chan struct{})
+	t.Cleanup(func() { <-done }) // before TempDir's removal: the holder may still write
 	go func() {
+		defer close(done)
 		c := &awsconfig.CredentialCache{Dir: dir}
 		_, _, _ = c.Get(context.Background(), key, 0, func(context.Context) (*awsconfig.Credentials, error) {
 			close(holding)
