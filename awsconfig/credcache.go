@@ -27,11 +27,13 @@ const DefaultRefreshMargin = 5 * time.Minute
 // another process held the sign-in lock longer than the cache's LockWait.
 var ErrCacheLockTimeout = errors.New("timed out waiting for another samlogin to sign in")
 
+// StateDir is samlogin's own folder under home, ~/.aws/samlogin: the
+// credential cache, the assertion cache and the account aliases.
+func StateDir(home string) string { return filepath.Join(home, ".aws", "samlogin") }
+
 // CacheDir is the folder of samlogin's credential cache under home:
 // ~/.aws/samlogin/credentials.
-func CacheDir(home string) string {
-	return filepath.Join(home, ".aws", "samlogin", "credentials")
-}
+func CacheDir(home string) string { return filepath.Join(StateDir(home), "credentials") }
 
 // CacheKey names one cache entry. Credentials are cached per identity
 // provider, user and role, so that changing any of them never returns

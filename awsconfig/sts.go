@@ -162,8 +162,8 @@ func DefaultRegion(partition string) string {
 	return ""
 }
 
-// regionPartition is the partition a region belongs to.
-func regionPartition(region string) string {
+// RegionPartition is the partition a region belongs to.
+func RegionPartition(region string) string {
 	switch {
 	case strings.HasPrefix(region, "cn-"):
 		return "aws-cn"
@@ -246,7 +246,7 @@ func (in *AssumeInput) validate() (string, error) {
 	if in.Assertion.Empty() {
 		return "", inputError("sign in to the IdP first", "empty SAML assertion")
 	}
-	if in.Region != "" && in.Endpoint == "" && regionPartition(in.Region) != partition {
+	if in.Region != "" && in.Endpoint == "" && RegionPartition(in.Region) != partition {
 		return "", inputError(fmt.Sprintf("use a region of partition %s (e.g. %s) or --sts-endpoint", partition, DefaultRegion(partition)),
 			"region %s is not in the role's partition %s", in.Region, partition)
 	}

@@ -46,9 +46,6 @@ func addMultiFlags(fs *pflag.FlagSet, mo *multiOptions) {
 	_ = fs.MarkHidden("signin-url")
 }
 
-// stateDir is samlogin's own folder, ~/.aws/samlogin.
-func stateDir(env *Env) string { return filepath.Join(env.Home, ".aws", "samlogin") }
-
 // signInCached signs in at the IdP, or reuses the assertion of a sign-in
 // made within the last minutes by the same user at the same IdP (see
 // awsconfig/samlcache). --no-cache neither reads nor writes the cache;
@@ -76,7 +73,7 @@ func (f *flow) signInCached(ctx context.Context) (*assertion.Assertion, error) {
 		so.username = u
 	}
 	log := newLogger(f.env, f.lo.debug)
-	cache := &samlcache.Cache{Dir: stateDir(f.env), Now: f.env.Now}
+	cache := &samlcache.Cache{Dir: awsconfig.StateDir(f.env.Home), Now: f.env.Now}
 	key := samlcache.Key(so.describe()+"|"+rp, so.username)
 	if !so.force {
 		if enc, ok := cache.Get(key); ok {
@@ -255,7 +252,7 @@ func (f *flow) assumeAll(ctx context.Context, a *assertion.Assertion, out []role
 // assertion to the AWS sign-in page. It never fails: a page it cannot read
 // costs one notice, and the profiles use account ids.
 func (f *flow) accountAliases(ctx context.Context, a *assertion.Assertion, roles []assertion.Role) map[string]string {
-	cache := &signin.AliasCache{Path: filepath.Join(stateDir(f.env), "aliases.json"), Now: f.env.Now}
+	cache := &signin.AliasCache{Path: filepath.Join(awsconfig.StateDir(f.env.Home), "aliases.json"), Now: f.env.Now}
 	known := cache.Load()
 	var missing []string
 	for _, r := range roles {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/samlogin/samlogin/awsconfig"
 )
 
 // samlogin's credential cache (written by `samlogin credential-process`):
@@ -29,10 +31,6 @@ type cacheEntry struct {
 	RoleARN    string `json:"samlogin_role_arn"`
 }
 
-func credentialCacheDir(env *Env) string {
-	return filepath.Join(env.Home, ".aws", "samlogin", "credentials")
-}
-
 // profileCacheFiles returns the cache files of the profile with these
 // settings: the entries for its role, IdP and user.
 func profileCacheFiles(env *Env, settings map[string]string) ([]string, []cacheEntry) {
@@ -40,7 +38,7 @@ func profileCacheFiles(env *Env, settings map[string]string) ([]string, []cacheE
 	if role == "" {
 		return nil, nil
 	}
-	names, _ := filepath.Glob(filepath.Join(credentialCacheDir(env), "*.json"))
+	names, _ := filepath.Glob(filepath.Join(awsconfig.CacheDir(env.Home), "*.json"))
 	var files []string
 	var entries []cacheEntry
 	for _, name := range names {

@@ -33,10 +33,12 @@ func credentialEnv(c *awsconfig.Credentials, region string) [][2]string {
 }
 
 // droppedEnv are removed from the command's environment: a profile would
-// send the AWS tools back to the shared files, and old credentials
-// variables would mix with the new ones.
+// send the AWS tools back to the shared files, old credentials variables
+// would mix with the new ones, and samlogin's own password and code are
+// none of the command's business.
 var droppedEnv = []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN",
-	"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CREDENTIAL_EXPIRATION"}
+	"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CREDENTIAL_EXPIRATION",
+	"SAMLOGIN_PASSWORD", "SAMLOGIN_MFA_CODE"}
 
 // commandEnv is environ with the profile's credentials in place of any
 // AWS_PROFILE and old keys.

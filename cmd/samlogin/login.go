@@ -460,26 +460,16 @@ func stsRegion(flag, partition string, env *Env) string {
 		return flag
 	}
 	for _, v := range []string{env.Getenv("AWS_REGION"), env.Getenv("AWS_DEFAULT_REGION")} {
-		if v != "" && regionPartition(v) == partition {
+		if v != "" && awsconfig.RegionPartition(v) == partition {
 			return v
 		}
 	}
 	return ""
 }
 
-func regionPartition(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	}
-	return "aws"
-}
-
 func newPrompter(env *Env, noPrompt bool) idp.Prompter {
 	if noPrompt || !env.CanPrompt() {
-		return prompt.Never{}
+		return prompt.Never{Hint: promptHint}
 	}
 	in, _ := env.Stdin.(*os.File)
 	errOut, _ := env.Stderr.(*os.File)
@@ -504,4 +494,20 @@ func validUntil(paths awsconfig.Paths, profile string) (time.Time, bool) {
 	}
 	t, err := time.Parse(time.RFC3339, v)
 	return t, err == nil
+}
+
+// promptHint names the flag or variable that answers a question samlogin
+// may not ask.
+func promptHint(message string) string {
+	switch {
+	case strings.HasPrefix(message, "Password"):
+		return "no password: use --password-stdin, SAMLOGIN_PASSWORD or --password-command"
+	case strings.HasPrefix(message, "Username"):
+		return "no username: use --username or SAMLOGIN_USERNAME"
+	case strings.Contains(strings.ToLower(message), "code"):
+		return "no verification code: use --mfa-code or SAMLOGIN_MFA_CODE"
+	case strings.Contains(strings.ToLower(message), "method"):
+		return "several sign-in methods: pick one with --mfa-method or SAMLOGIN_MFA_METHOD"
+	}
+	return message
 }

@@ -155,8 +155,9 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 	return a, nil
 }
 
-// readPassword takes the password from stdin, SAMLOGIN_PASSWORD, the
-// password command, or a no-echo prompt, in that order. There is no flag
+// readPassword takes the password from stdin, SAMLOGIN_PASSWORD or the
+// password command, in that order; with none of them it returns the empty
+// secret, and the driver asks (no-echo) when it reaches the sign-in form. There is no flag
 // that takes the password itself: argv is visible to every user.
 func readPassword(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, username string) (secret.String, error) {
 	switch {
@@ -175,11 +176,9 @@ func readPassword(ctx context.Context, env *Env, so *signinOptions, p idp.Prompt
 	case so.passwordCommand != "":
 		return runPasswordCommand(ctx, env, so.passwordCommand)
 	}
-	pw, err := p.Secret("Password for " + username)
-	if errors.Is(err, idp.ErrNoPrompt) {
-		return secret.String{}, fmt.Errorf("%w: no password: use --password-stdin, SAMLOGIN_PASSWORD or --password-command", idp.ErrNoPrompt)
-	}
-	return pw, err
+	// Asked by the driver, once it has reached a sign-in form: a disabled
+	// or unknown page then costs the user no typing.
+	return secret.String{}, nil
 }
 
 // runPasswordCommand runs cmd through the shell; its first line of output is
@@ -187,7 +186,7 @@ func readPassword(ctx context.Context, env *Env, so *signinOptions, p idp.Prompt
 func runPasswordCommand(ctx context.Context, env *Env, cmd string) (secret.String, error) {
 	var out bytes.Buffer
 	c := exec.CommandContext(ctx, "/bin/sh", "-c", cmd)
-	c.Stdout = &out
+	c.Stdout = &limitedWriter{w: &out, n: 64 << 10}
 	c.Stderr = env.Stderr
 	if f, ok := env.Stdin.(*os.File); ok {
 		c.Stdin = f
@@ -201,4 +200,20 @@ func runPasswordCommand(ctx context.Context, env *Env, cmd string) (secret.Strin
 		return secret.String{}, fmt.Errorf("--password-command %q printed no password", cmd)
 	}
 	return secret.New(pw), nil
+}
+
+// limitedWriter keeps the first n bytes and discards the rest (a password
+// command that prints a whole file must not fill memory).
+type limitedWriter struct {
+	w io.Writer
+	n int
+}
+
+func (l *limitedWriter) Write(p []byte) (int, error) {
+	k := min(len(p), l.n)
+	l.n -= k
+	if _, err := l.w.Write(p[:k]); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
