@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
+	"net/url"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -14,6 +17,7 @@ import (
 	"github.com/samlogin/samlogin/assertion"
 	"github.com/samlogin/samlogin/awsconfig"
 	"github.com/samlogin/samlogin/awsconfig/ini"
+	"github.com/samlogin/samlogin/internal/atomicfile"
 	"github.com/samlogin/samlogin/internal/secret"
 )
 
@@ -32,7 +36,8 @@ type consoleOptions struct {
 var browserOpener = openBrowser
 
 // openBrowser runs the system's URL opener: open on macOS, rundll32 on
-// Windows, xdg-open elsewhere. The URL is its argument, never logged.
+// Windows, xdg-open elsewhere, with u (the file:// URL of the redirect page)
+// as its argument. Nothing is logged.
 func openBrowser(ctx context.Context, u secret.String) error {
 	var cmd *exec.Cmd
 	switch runtime.GOOS {
@@ -153,11 +158,31 @@ func runConsole(ctx context.Context, env *Env, o *consoleOptions) error {
 		fmt.Fprintln(env.Stdout, u.Reveal())
 		return nil
 	}
-	if err := browserOpener(ctx, u); err != nil {
+	page, err := consoleRedirectPage(env.Home, u)
+	if err != nil {
+		return withHint(fmt.Errorf("console: %w", err), "use --print and open the URL yourself")
+	}
+	if err := browserOpener(ctx, page); err != nil {
 		return withHint(fmt.Errorf("console: %w", err), "use --print and open the URL yourself")
 	}
 	fmt.Fprintf(env.Stderr, "samlogin: opened the AWS console for profile %s in your browser\n", profile)
 	return nil
+}
+
+// consoleRedirectPage writes a page that sends the browser on to u, in a
+// 0600 file under ~/.aws/samlogin, and returns its file:// URL. The browser
+// opener gets that URL on its command line instead of the sign-in URL, which
+// any local user could read in the process list while it runs.
+func consoleRedirectPage(home string, u secret.String) (secret.String, error) {
+	path := filepath.Join(awsconfig.StateDir(home), "console.html")
+	q := html.EscapeString(u.Reveal())
+	page := "<!DOCTYPE html>\n<meta charset=\"utf-8\">\n<meta name=\"referrer\" content=\"no-referrer\">\n" +
+		"<meta http-equiv=\"refresh\" content=\"0;url=" + q + "\">\n<title>AWS console</title>\n" +
+		"<p><a href=\"" + q + "\">Open the AWS console</a></p>\n"
+	if err := atomicfile.Write(path, []byte(page), 0o600); err != nil {
+		return secret.String{}, fmt.Errorf("write %s: %w", path, err)
+	}
+	return secret.New((&url.URL{Scheme: "file", Path: path}).String()), nil
 }
 
 // consoleCredentials finds the temporary credentials of profile: the keys

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"html"
 	"os"
 	"path/filepath"
 	"strings"
@@ -61,8 +62,19 @@ func TestConsoleOpensBrowser(t *testing.T) {
 	}
 	want := fed.URL() + "?Action=login&Destination=https%3A%2F%2Fconsole.amazonaws.cn%2F" +
 		"&Issuer=https%3A%2F%2Fadfs.corp.example%2Fadfs%2Fls%2FIdpInitiatedSignOn.aspx&SigninToken=" + ststest.SigninToken(1, 0)
-	if len(opened) != 1 || opened[0] != want {
-		t.Errorf("opened %q\nwant %q", opened, want)
+	page := filepath.Join(env.Home, ".aws", "samlogin", "console.html")
+	if len(opened) != 1 || opened[0] != "file://"+page {
+		t.Fatalf("opened %q, want the redirect page file://%s", opened, page)
+	}
+	b, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `content="0;url=`+html.EscapeString(want)+`"`) {
+		t.Errorf("redirect page %s does not send the browser to %s", b, want)
+	}
+	if fi, err := os.Stat(page); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("redirect page mode: %v, %v", fi.Mode(), err)
 	}
 	if out.Len() != 0 {
 		t.Errorf("stdout %q, want nothing (the URL is a secret)", out)
