@@ -52,9 +52,6 @@ func addMultiFlags(fs *pflag.FlagSet, mo *multiOptions) {
 // --force reads nothing (a new sign-in) but keeps the fresh assertion.
 func (f *flow) signInCached(ctx context.Context) (*assertion.Assertion, error) {
 	so := &f.lo.signinOptions
-	if f.lo.noCache {
-		return signIn(ctx, f.env, so, f.prompt, f.lo.debug)
-	}
 	if so.adfsHost != "" && so.idpURL != "" {
 		return nil, usagef("--adfs-host and --idp-url both given: use one")
 	}
@@ -70,7 +67,13 @@ func (f *flow) signInCached(ctx context.Context) (*assertion.Assertion, error) {
 		if u == "" {
 			return nil, usagef("no username: give --username or SAMLOGIN_USERNAME")
 		}
-		so.username = u
+		// Through the flag, so that the profile remembers it like a given one.
+		if err := f.fs.Set("username", u); err != nil {
+			return nil, err
+		}
+	}
+	if f.lo.noCache {
+		return signIn(ctx, f.env, so, f.prompt, f.lo.debug)
 	}
 	log := newLogger(f.env, f.lo.debug)
 	cache := &samlcache.Cache{Dir: awsconfig.StateDir(f.env.Home), Now: f.env.Now}

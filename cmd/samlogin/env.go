@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"golang.org/x/term"
+
+	"github.com/samlogin/samlogin/idp"
 )
 
 // Env is everything the commands take from the outside world. Tests build
@@ -21,6 +23,9 @@ type Env struct {
 	LookupEnv           func(string) (string, bool)
 	Now                 func() time.Time
 	Home                string
+	// Prompter, when set, answers every question (tests); otherwise
+	// samlogin prompts on the terminal when it can.
+	Prompter idp.Prompter
 }
 
 func systemEnv() *Env {

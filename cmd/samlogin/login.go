@@ -468,6 +468,9 @@ func stsRegion(flag, partition string, env *Env) string {
 }
 
 func newPrompter(env *Env, noPrompt bool) idp.Prompter {
+	if env.Prompter != nil && !noPrompt {
+		return env.Prompter
+	}
 	if noPrompt || !env.CanPrompt() {
 		return prompt.Never{Hint: promptHint}
 	}

@@ -91,15 +91,7 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 	if err != nil {
 		return nil, err
 	}
-	username := so.username
-	if username == "" {
-		if username, err = p.Input("Username"); err != nil {
-			return nil, err
-		}
-		if username == "" {
-			return nil, usagef("no username: give --username or SAMLOGIN_USERNAME")
-		}
-	}
+	username := so.username // the flow has asked for it when it was missing
 	password, err := readPassword(ctx, env, so, p, username)
 	if err != nil {
 		return nil, err
