@@ -221,6 +221,11 @@ func logout(cfg, creds *ini.File, m Managed, forget bool) LogoutResult {
 			r.Settings = append(r.Settings, k)
 		}
 	}
+	// The credential_process line samlogin wrote would call a samlogin that
+	// no longer knows how to sign in.
+	if v, ok := cfg.Get(sect, KeyCredentialProcess); ok && IsSamloginCredentialProcess(v, m.Name) && cfg.Delete(sect, KeyCredentialProcess) {
+		r.Settings = append(r.Settings, KeyCredentialProcess)
+	}
 	for _, c := range m.Chains {
 		if !c.Recorded {
 			continue

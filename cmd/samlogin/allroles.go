@@ -50,13 +50,22 @@ func addMultiFlags(fs *pflag.FlagSet, mo *multiOptions) {
 // made within the last minutes by the same user at the same IdP (see
 // awsconfig/samlcache). --no-cache neither reads nor writes the cache;
 // --force reads nothing (a new sign-in) but keeps the fresh assertion.
+// assertionCacheKey names the kept sign-in of an IdP, relying party and
+// user.
+func assertionCacheKey(so *signinOptions) (string, error) {
+	rp, err := relyingParty(so)
+	if err != nil {
+		return "", err
+	}
+	return samlcache.Key(so.describe()+"|"+rp, so.username), nil
+}
+
 func (f *flow) signInCached(ctx context.Context) (*assertion.Assertion, error) {
 	so := &f.lo.signinOptions
 	if so.adfsHost != "" && so.idpURL != "" {
 		return nil, usagef("--adfs-host and --idp-url both given: use one")
 	}
-	rp, err := relyingParty(so)
-	if err != nil {
+	if _, err := relyingParty(so); err != nil {
 		return nil, err
 	}
 	if so.username == "" { // the cache key needs it: ask now, once
@@ -77,7 +86,7 @@ func (f *flow) signInCached(ctx context.Context) (*assertion.Assertion, error) {
 	}
 	log := newLogger(f.env, f.lo.debug)
 	cache := &samlcache.Cache{Dir: awsconfig.StateDir(f.env.Home), Now: f.env.Now}
-	key := samlcache.Key(so.describe()+"|"+rp, so.username)
+	key, _ := assertionCacheKey(so)
 	if !so.force {
 		if enc, ok := cache.Get(key); ok {
 			now := f.env.Now()

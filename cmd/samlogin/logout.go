@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/samlogin/samlogin/awsconfig"
+	"github.com/samlogin/samlogin/awsconfig/samlcache"
 )
 
 func newLogoutCmd(env *Env) *cobra.Command {
@@ -74,6 +75,9 @@ settings is not samlogin's, and logout refuses to touch it (exit 1).`,
 				if err != nil {
 					return fmt.Errorf("logout: profile %s: remove cached credentials: %w", r.Profile, err)
 				}
+				if err := forgetSignIn(env, settings[r.Profile]); err != nil {
+					return fmt.Errorf("logout: profile %s: remove the kept sign-in: %w", r.Profile, err)
+				}
 				fmt.Fprintln(env.Stderr, logoutLine(r, len(files) > 0, forget))
 			}
 			return nil
@@ -84,6 +88,27 @@ settings is not samlogin's, and logout refuses to touch it (exit 1).`,
 	fs.BoolVar(&all, "all", false, "sign out of every profile samlogin manages")
 	fs.BoolVar(&forget, "forget", false, "also remove the profile's samlogin_* settings and the chained profiles samlogin wrote for it")
 	return cmd
+}
+
+// forgetSignIn removes the sign-in kept for a few minutes (the assertion
+// cache) for the profile's IdP and user, so that after logout the next
+// login asks for the password again.
+func forgetSignIn(env *Env, settings map[string]string) error {
+	so := &signinOptions{
+		adfsHost:  settings["samlogin_adfs_host"],
+		idpURL:    settings["samlogin_idp_url"],
+		partition: settings["samlogin_partition"],
+		loginToRP: settings["samlogin_login_to_rp"],
+		username:  settings["samlogin_username"],
+	}
+	if !so.hasIdP() || so.username == "" {
+		return nil
+	}
+	key, err := assertionCacheKey(so)
+	if err != nil {
+		return nil // a stored setting samlogin cannot use: nothing was kept under it
+	}
+	return (&samlcache.Cache{Dir: awsconfig.StateDir(env.Home), Now: env.Now}).Delete(key)
 }
 
 // logoutLine says what logout did for one profile.
