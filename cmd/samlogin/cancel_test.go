@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -45,5 +46,22 @@ func TestInterruptLeavesFilesAlone(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(env.Home, ".aws", "credentials")); !os.IsNotExist(err) {
 		t.Errorf("credentials file was created: %v", err)
+	}
+}
+
+// TestInterruptWhileReadingStdin: Ctrl-C while `parse -` waits on a terminal
+// that never sends EOF ends the command (exit 3) instead of hanging.
+func TestInterruptWhileReadingStdin(t *testing.T) {
+	r, w := io.Pipe() // a reader that never ends, like a terminal
+	defer w.Close()
+	env, out, errb := testEnv(t, "", map[string]string{})
+	env.Stdin = r
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if code := run(ctx, []string{"parse", "-"}, env); code != exitCancelled {
+		t.Fatalf("exit %d, want %d; stderr: %s", code, exitCancelled, errb)
+	}
+	if out.Len() != 0 {
+		t.Errorf("stdout: %q", out)
 	}
 }

@@ -197,7 +197,7 @@ func (f *flow) assertion(ctx context.Context) (*assertion.Assertion, error) {
 	var a *assertion.Assertion
 	var err error
 	if f.lo.assertionFile != "" {
-		a, err = readAssertion(f.env, f.lo.assertionFile)
+		a, err = readAssertion(ctx, f.env, f.lo.assertionFile)
 	} else {
 		a, err = f.signInCached(ctx) // signIn, or a recent sign-in's assertion
 	}
@@ -276,7 +276,15 @@ func runLogin(ctx context.Context, env *Env, cmd *cobra.Command, lo *loginOption
 		if exp, ok := f.validUntil(); ok && exp.Sub(now) > lo.minTTL {
 			fmt.Fprintf(env.Stderr, "samlogin: profile %s is still valid for %s (until %s); use --force to sign in again\n",
 				f.profile, left(exp.Sub(now)), exp.Local().Format("15:04 MST"))
-			return nil
+			if lo.output != "json" {
+				return nil
+			}
+			r := loginResult{Profile: f.profile, RoleARN: lo.roleARN, Expiration: exp.UTC().Format(time.RFC3339),
+				Chains: chainNames(f.chains), ConfigFile: f.paths.Config, CredentialsFile: f.paths.Credentials}
+			if role, err := assertion.ParseRoleARN(lo.roleARN); err == nil {
+				r.AccountID, r.RoleName = role.AccountID, role.RoleName
+			}
+			return printLoginResult(env, lo.output, r, exp, now)
 		}
 	}
 	a, err := f.assertion(ctx)
@@ -306,6 +314,7 @@ func runLogin(ctx context.Context, env *Env, cmd *cobra.Command, lo *loginOption
 		return fmt.Errorf("write profile %s: %w", f.profile, err)
 	}
 	return printLoginResult(env, lo.output, loginResult{
+		SignedIn:        true,
 		Profile:         f.profile,
 		AccountID:       role.AccountID,
 		RoleName:        role.RoleName,
@@ -321,6 +330,9 @@ func runLogin(ctx context.Context, env *Env, cmd *cobra.Command, lo *loginOption
 // loginResult is the JSON of `samlogin login --output json`. It never holds a
 // secret.
 type loginResult struct {
+	// SignedIn is false when the profile's credentials were still valid
+	// beyond --min-ttl and samlogin did nothing.
+	SignedIn        bool     `json:"signed_in"`
 	Profile         string   `json:"profile"`
 	AccountID       string   `json:"account_id"`
 	RoleName        string   `json:"role_name"`

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -33,7 +34,7 @@ It needs no network. With no FILE, or with -, it reads stdin.`,
 			if len(args) == 1 {
 				name = args[0]
 			}
-			a, err := readAssertion(env, name)
+			a, err := readAssertion(cmd.Context(), env, name)
 			if err != nil {
 				return err
 			}
@@ -45,11 +46,14 @@ It needs no network. With no FILE, or with -, it reads stdin.`,
 }
 
 // readAssertion reads and parses a saved SAMLResponse from a file or stdin.
-func readAssertion(env *Env, name string) (*assertion.Assertion, error) {
+func readAssertion(ctx context.Context, env *Env, name string) (*assertion.Assertion, error) {
 	var r io.Reader
 	src := name
 	if name == "-" || name == "" {
 		r, src = env.Stdin, "stdin"
+		if env.StdinTTY {
+			fmt.Fprintln(env.Stderr, "samlogin: reading a SAMLResponse from the terminal; paste it, then press Enter and Ctrl-D")
+		}
 	} else {
 		f, err := os.Open(name)
 		if err != nil {
@@ -58,7 +62,7 @@ func readAssertion(env *Env, name string) (*assertion.Assertion, error) {
 		defer f.Close()
 		r = f
 	}
-	data, err := io.ReadAll(io.LimitReader(r, assertion.MaxInputSize+1))
+	data, err := readAll(ctx, io.LimitReader(r, assertion.MaxInputSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("read assertion from %s: %w", src, err)
 	}
@@ -67,6 +71,26 @@ func readAssertion(env *Env, name string) (*assertion.Assertion, error) {
 		return nil, fmt.Errorf("%s: %w", src, err)
 	}
 	return a, nil
+}
+
+// readAll reads r to the end, or until ctx is done (Ctrl-C while a terminal
+// read blocks: the read is abandoned, and the process exits right after).
+func readAll(ctx context.Context, r io.Reader) ([]byte, error) {
+	type result struct {
+		data []byte
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		b, err := io.ReadAll(r)
+		done <- result{b, err}
+	}()
+	select {
+	case res := <-done:
+		return res.data, res.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 func printAssertion(env *Env, a *assertion.Assertion, output string) error {
