@@ -439,7 +439,16 @@ func mapError(err error, in AssumeInput, partition, endpoint string) *STSError {
 		se.RequestID = re.ServiceRequestID()
 	}
 	var api smithy.APIError
-	if !errors.As(err, &api) {
+	isAPI := errors.As(err, &api)
+	if re != nil && re.HTTPStatusCode() != 0 && (!isAPI || api.ErrorCode() == "UnknownError") {
+		// STS was reached but its answer was no STS answer (an HTTP 500
+		// page, a proxy's error page).
+		se.Code, se.Kind = "http", KindUnknown
+		se.Message = fmt.Sprintf("%s answered HTTP %d with no STS error in it", endpoint, re.HTTPStatusCode())
+		se.Hint = "the endpoint is not STS, or STS failed: check --sts-endpoint (AWS_ENDPOINT_URL_STS) and any proxy, and try again"
+		return se
+	}
+	if !isAPI {
 		se.Code, se.Kind = "network", KindNetwork
 		se.Message = networkMessage(err, endpoint)
 		se.Hint = fmt.Sprintf("check the network, proxy (HTTPS_PROXY) and CA bundle for %s, or choose another endpoint with --region or --sts-endpoint", endpoint)

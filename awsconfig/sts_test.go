@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -586,6 +587,36 @@ func TestAssumeRoleWithSAMLNetworkError(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), in.Endpoint) {
 		t.Errorf("error does not name the endpoint %s: %v", in.Endpoint, err)
+	}
+}
+
+// An endpoint that answers, but not as STS (moto's HTTP 500 to a
+// multi-valued Role attribute, a proxy's error page): not a network error.
+func TestAssumeRoleWithSAMLNotSTSAnswer(t *testing.T) {
+	t.Parallel()
+	for name, body := range map[string]string{
+		"html page":  "<html>Internal Server Error</html>",
+		"broken xml": "<?xml version='1.0'?><ErrorResponse><Error><Code>Intern",
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "text/xml")
+				w.WriteHeader(http.StatusInternalServerError)
+				_, _ = w.Write([]byte(body))
+			}))
+			defer srv.Close()
+			in := baseInput(newSTS(t, ststest.Options{}))
+			in.Endpoint = srv.URL
+			in.MaxAttempts = 1
+			_, err := awsconfig.AssumeRoleWithSAML(context.Background(), in)
+			var se *awsconfig.STSError
+			if !errors.As(err, &se) || se.Kind == awsconfig.KindNetwork || se.Code != "http" {
+				t.Fatalf("err = %v, want an http STSError", err)
+			}
+			if want := srv.URL + " answered HTTP 500"; !strings.Contains(se.Message, want) || se.Hint == "" {
+				t.Errorf("message %q hint %q, want %q and a hint", se.Message, se.Hint, want)
+			}
+		})
 	}
 }
 
