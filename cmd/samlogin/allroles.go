@@ -125,6 +125,12 @@ func checkTemplate(t string) error {
 	if !strings.Contains(t, "{role}") && !strings.Contains(t, "{account}") && !strings.Contains(t, "{alias}") {
 		return usagef("--profile-template %q names every profile the same: use {account} or {alias}, and {role}", t)
 	}
+	// The template's own characters must make a valid profile name: say so
+	// before anyone signs in.
+	sample := profileName(t, assertion.Role{AccountID: "123456789012", RoleName: "Admin", Partition: "aws"}, "")
+	if err := awsconfig.CheckProfileName(sample); err != nil {
+		return usagef("--profile-template %q gives profile names like %q, which the AWS files cannot hold (no spaces, brackets, #, ; or =)", t, sample)
+	}
 	return nil
 }
 
@@ -207,7 +213,7 @@ func runAllRoles(ctx context.Context, env *Env, cmd *cobra.Command, lo *loginOpt
 			return usagef("--profile-template %q: role %s gives profile name %q, which the AWS files cannot hold", lo.profileTemplate, r.RoleARN, out[i].profile)
 		}
 		if j, dup := byName[out[i].profile]; dup {
-			return usagef("--profile-template %q gives profile %s to both %s and %s: add {role} or {account}",
+			return usagef("--profile-template %q gives profile %s to both %s and %s: make it tell them apart, e.g. {account}-{role}",
 				lo.profileTemplate, out[i].profile, roles[j].RoleARN, r.RoleARN)
 		}
 		byName[out[i].profile] = i

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -19,7 +20,10 @@ const (
 )
 
 // usageError is a mistake in how samlogin was called (exit 2).
-type usageError struct{ msg string }
+type usageError struct {
+	msg string
+	cmd string // the command whose --help to point at; set by run
+}
 
 func (e *usageError) Error() string { return e.msg }
 
@@ -103,7 +107,7 @@ var hinters = []func(error) string{
 	},
 	func(err error) string {
 		if errors.Is(err, idp.ErrRejected) {
-			return "check the password and the username format (DOMAIN\\user or user@domain); samlogin did not retry, so it cannot have locked your account"
+			return "check the user name and password; samlogin did not retry, so it cannot have locked your account"
 		}
 		if errors.Is(err, idp.ErrMFARejected) {
 			return "the code was not resent; run samlogin again for a new one"
@@ -112,14 +116,14 @@ var hinters = []func(error) string{
 	},
 	func(err error) string {
 		if errors.Is(err, idp.ErrNoPrompt) {
-			return "run it on a terminal, or give the value by flag or environment variable"
+			return "or run it on a terminal"
 		}
 		return ""
 	},
 	func(err error) string {
 		var ue *usageError
 		if errors.As(err, &ue) {
-			return "see 'samlogin --help'"
+			return fmt.Sprintf("see '%s --help'", cmp.Or(ue.cmd, "samlogin"))
 		}
 		return ""
 	},
@@ -136,3 +140,7 @@ func detail(err error) string {
 	}
 	return ""
 }
+
+// adfsRejectedHint is the hint for a password ADFS rejected: its user names
+// have two shapes, and people try the third.
+const adfsRejectedHint = "check the password and the username format (DOMAIN\\user or user@domain); samlogin did not retry, so it cannot have locked your account"

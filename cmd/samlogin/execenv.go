@@ -77,7 +77,12 @@ AWS_PROFILE removed. Signals are passed on to COMMAND, and samlogin exits with
 COMMAND's exit code (128+N when a signal N ended it).`,
 		Example: `  samlogin exec --profile prod -- terraform plan
   samlogin exec -p prod -- aws s3 ls`,
-		Args: cobra.MinimumNArgs(1),
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("exec needs a command to run: samlogin exec --profile P -- COMMAND [ARGS...]")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runExec(cmd.Context(), env, cmd, co, args)
 		},

@@ -160,6 +160,9 @@ type flow struct {
 // flags that neither the command line nor the environment set.
 func newFlow(env *Env, fs *pflag.FlagSet, lo *loginOptions, p idp.Prompter) (*flow, error) {
 	f := &flow{env: env, lo: lo, fs: fs, profile: resolveProfile(lo, env), prompt: p}
+	if err := awsconfig.CheckProfileName(f.profile); err != nil {
+		return nil, usagef("--profile %q: the AWS files cannot hold that name (no spaces, brackets, #, ; or =)", f.profile)
+	}
 	f.paths = awsconfig.DefaultPaths(env.Getenv, env.Home)
 	stored, err := awsconfig.ReadSettings(f.paths, f.profile)
 	if err != nil {
@@ -445,6 +448,9 @@ func parseChains(specs []string, profile string) ([]awsconfig.Chain, error) {
 		}
 		if _, err := assertion.ParseRoleARN(arn); err != nil {
 			return nil, usagef("--chain %q: %v", s, err)
+		}
+		if err := awsconfig.CheckProfileName(name); err != nil {
+			return nil, usagef("--chain %q: the AWS files cannot hold the profile name %q", s, name)
 		}
 		if name == profile {
 			return nil, usagef("--chain %q: a chained profile cannot have the name of the profile it starts from", s)

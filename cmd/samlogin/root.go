@@ -36,7 +36,7 @@ func run(ctx context.Context, args []string, env *Env) int {
 	}
 	root, ran := newRootCmd(env)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK
 	}
@@ -49,6 +49,9 @@ func run(ctx context.Context, args []string, env *Env) int {
 	}
 	if ctx.Err() != nil {
 		err = ctx.Err()
+	}
+	if ue := (*usageError)(nil); errors.As(err, &ue) && ue.cmd == "" && cmd != nil {
+		ue.cmd = cmd.CommandPath()
 	}
 	fmt.Fprintf(env.Stderr, "samlogin: %s\n", message(err))
 	fmt.Fprint(env.Stderr, detail(err))
@@ -107,6 +110,20 @@ Bare 'samlogin' with flags is 'samlogin login'.`,
 	root.AddCommand(login, newParseCmd(env))
 	root.AddCommand(newStatusCmd(env), newLogoutCmd(env), newConsoleCmd(env))
 	root.AddCommand(newCredentialProcessCmd(env), newExecCmd(env), newEnvCmd(env))
+	// `completion tcsh` is a mistake, not a request for help on stdout
+	// (which `> completion-file` would quietly save).
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.Args = cobra.ArbitraryArgs
+			c.RunE = func(c *cobra.Command, args []string) error {
+				if len(args) > 0 {
+					return usagef("completion %q: use bash, zsh, fish or powershell", args[0])
+				}
+				return c.Help()
+			}
+		}
+	}
 	return root, ran
 }
 

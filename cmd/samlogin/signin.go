@@ -134,6 +134,9 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 		MFATimeout: so.mfaTimeout,
 	})
 	if err != nil {
+		if so.adfsHost != "" && errors.Is(err, idp.ErrRejected) {
+			return nil, withHint(err, adfsRejectedHint)
+		}
 		if errors.Is(err, context.DeadlineExceeded) {
 			return nil, withHint(fmt.Errorf("sign-in to %s did not finish within --timeout %s", so.describe(), so.timeout),
 				"check that the host is reachable (VPN, proxy: HTTPS_PROXY), or raise --timeout")
