@@ -49,6 +49,9 @@ func addCredFlags(fs *pflag.FlagSet, co *credOptions) {
 	if f := fs.Lookup("force"); f != nil {
 		f.Usage = "sign in even when cached credentials are still valid"
 	}
+	if f := fs.Lookup("profile"); f != nil {
+		f.Usage = "the profile whose credentials to get (default: $AWS_PROFILE, else \"default\")"
+	}
 	for _, name := range credHiddenFlags {
 		if fs.Lookup(name) != nil {
 			_ = fs.MarkHidden(name)
@@ -154,7 +157,7 @@ writes credential_process = samlogin credential-process --profile P.`,
 func runCredentialProcess(ctx context.Context, env *Env, fs *pflag.FlagSet, co *credOptions) error {
 	var p idp.Prompter = prompt.Never{Hint: noTTYHint}
 	if !co.noPrompt {
-		p = &ttyPrompter{}
+		p = &ttyPrompter{banner: fmt.Sprintf("samlogin: profile %s needs a sign-in (credential_process)\n", resolveProfile(&co.loginOptions, env))}
 	}
 	if tp, ok := p.(*ttyPrompter); ok {
 		defer tp.close()
@@ -175,9 +178,10 @@ func noTTYHint(message string) string {
 // question: credential_process runs with stdout (and, under the AWS CLI,
 // stderr) captured, and a cache hit must not touch the terminal at all.
 type ttyPrompter struct {
-	once sync.Once
-	tty  *os.File
-	p    idp.Prompter
+	once   sync.Once
+	banner string // said once on the terminal before the first question
+	tty    *os.File
+	p      idp.Prompter
 }
 
 func (t *ttyPrompter) get() idp.Prompter {
@@ -189,6 +193,7 @@ func (t *ttyPrompter) get() idp.Prompter {
 		}
 		t.tty = tty
 		t.p = &prompt.Terminal{In: tty, Out: tty, Err: tty}
+		_, _ = tty.WriteString(t.banner)
 	})
 	return t.p
 }
