@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -14,6 +13,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/samlogin/samlogin/assertion"
+	"github.com/samlogin/samlogin/internal/lazyre"
 	"github.com/samlogin/samlogin/internal/secret"
 )
 
@@ -35,7 +35,7 @@ type RoleChainInput struct {
 	HTTPClient *http.Client
 }
 
-var sessionNameRe = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+var sessionNameRe = lazyre.New(`^[\w+=,.@-]{2,64}$`)
 
 // SessionName returns a valid RoleSessionName from the session part of an
 // assumed-role ARN (arn:aws:sts::1:assumed-role/Role/alice@example.com →
@@ -43,7 +43,7 @@ var sessionNameRe = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
 func SessionName(assumedRoleARN string) string {
 	for i := len(assumedRoleARN) - 1; i >= 0; i-- {
 		if assumedRoleARN[i] == '/' {
-			if s := assumedRoleARN[i+1:]; sessionNameRe.MatchString(s) {
+			if s := assumedRoleARN[i+1:]; sessionNameRe().MatchString(s) {
 				return s
 			}
 			break

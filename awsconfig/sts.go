@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -22,6 +21,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/samlogin/samlogin/assertion"
+	"github.com/samlogin/samlogin/internal/lazyre"
 	"github.com/samlogin/samlogin/internal/secret"
 )
 
@@ -216,7 +216,7 @@ func EndpointFromEnv(flag string, getenv func(string) string) string {
 
 // policyARNRe matches a managed policy ARN; role and SAML provider ARNs are
 // checked by package assertion, which reads them off the SAMLResponse.
-var policyARNRe = regexp.MustCompile(`^arn:(aws[a-z-]*):iam::(\d{12}|aws):policy/[\w+=,.@/-]+$`)
+var policyARNRe = lazyre.New(`^arn:(aws[a-z-]*):iam::(\d{12}|aws):policy/[\w+=,.@/-]+$`)
 
 func inputError(hint, format string, args ...any) *STSError {
 	return &STSError{Code: "InvalidInput", Kind: KindInvalidInput, Message: fmt.Sprintf(format, args...), Hint: hint}
@@ -284,7 +284,7 @@ func (in *AssumeInput) validate() (string, error) {
 		return "", inputError("pass at most 10 managed session policies", "%d policy ARNs", len(in.PolicyARNs))
 	}
 	for _, a := range in.PolicyARNs {
-		pm := policyARNRe.FindStringSubmatch(a)
+		pm := policyARNRe().FindStringSubmatch(a)
 		if pm == nil || len(a) > 2048 {
 			return "", inputError("use policy ARNs of the form arn:aws:iam::123456789012:policy/NAME or arn:aws:iam::aws:policy/NAME",
 				"invalid policy ARN %q", a)

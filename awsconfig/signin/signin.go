@@ -18,11 +18,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/samlogin/samlogin/internal/lazyre"
 	"github.com/samlogin/samlogin/internal/secret"
 )
 
@@ -46,9 +46,9 @@ var ErrNoAccounts = errors.New("signin: the sign-in page names no account")
 const MaxPage = 4 << 20
 
 var (
-	accountID = regexp.MustCompile(`^[0-9]{12}$`)
-	withAlias = regexp.MustCompile(`^(.+?)\s*\(([0-9]{12})\)$`)
-	aliasOK   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`)
+	accountID = lazyre.New(`^[0-9]{12}$`)
+	withAlias = lazyre.New(`^(.+?)\s*\(([0-9]{12})\)$`)
+	aliasOK   = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`)
 )
 
 // ParseAccounts returns the accounts the sign-in page names: account id →
@@ -111,18 +111,18 @@ func nextLabels(b64 string) []string {
 func addLabel(out map[string]string, label string) {
 	label = strings.TrimSpace(label)
 	label = strings.TrimSpace(strings.TrimPrefix(label, "Account:"))
-	if accountID.MatchString(label) {
+	if accountID().MatchString(label) {
 		if _, ok := out[label]; !ok {
 			out[label] = ""
 		}
 		return
 	}
-	m := withAlias.FindStringSubmatch(label)
+	m := withAlias().FindStringSubmatch(label)
 	if m == nil {
 		return
 	}
 	alias := strings.TrimSpace(m[1])
-	if !aliasOK.MatchString(alias) {
+	if !aliasOK().MatchString(alias) {
 		alias = ""
 	}
 	if alias != "" || out[m[2]] == "" {

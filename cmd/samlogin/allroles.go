@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -19,6 +18,7 @@ import (
 	"github.com/samlogin/samlogin/awsconfig/samlcache"
 	"github.com/samlogin/samlogin/awsconfig/signin"
 	"github.com/samlogin/samlogin/idp"
+	"github.com/samlogin/samlogin/internal/lazyre"
 )
 
 // allRolesParallel bounds the STS calls of --all-roles in flight at once.
@@ -110,12 +110,12 @@ func (f *flow) signInCached(ctx context.Context) (*assertion.Assertion, error) {
 	return a, nil
 }
 
-var placeholder = regexp.MustCompile(`\{[^{}]*\}`)
+var placeholder = lazyre.New(`\{[^{}]*\}`)
 
 // checkTemplate refuses a template with an unknown placeholder or none that
 // tells roles apart.
 func checkTemplate(t string) error {
-	for _, p := range placeholder.FindAllString(t, -1) {
+	for _, p := range placeholder().FindAllString(t, -1) {
 		switch p {
 		case "{account}", "{alias}", "{role}", "{partition}":
 		default:
@@ -136,7 +136,7 @@ func checkTemplate(t string) error {
 
 // unsafeName matches what a profile name may not hold (see
 // awsconfig.CheckProfileName); placeholder values have it replaced by "_".
-var unsafeName = regexp.MustCompile(`[\s\[\]#;=\x00-\x1f\x7f]`)
+var unsafeName = lazyre.New(`[\s\[\]#;=\x00-\x1f\x7f]`)
 
 // profileName fills the template for role; alias "" falls back to the
 // account id.
@@ -144,7 +144,7 @@ func profileName(tmpl string, r assertion.Role, alias string) string {
 	if alias == "" {
 		alias = r.AccountID
 	}
-	clean := func(s string) string { return unsafeName.ReplaceAllString(s, "_") }
+	clean := func(s string) string { return unsafeName().ReplaceAllString(s, "_") }
 	return strings.NewReplacer(
 		"{account}", clean(r.AccountID),
 		"{alias}", clean(alias),

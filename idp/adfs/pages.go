@@ -2,12 +2,12 @@ package adfs
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/samlogin/samlogin/idp/htmlform"
+	"github.com/samlogin/samlogin/internal/lazyre"
 )
 
 // ADFS 2.0 (ASP.NET WebForms) field names.
@@ -137,7 +137,7 @@ func findMFA(p *htmlform.Page) (*mfaPage, bool) {
 	return m, true
 }
 
-var selectOption = regexp.MustCompile(`SelectOption\(\s*['"]([^'"]+)['"]`)
+var selectOption = lazyre.New(`SelectOption\(\s*['"]([^'"]+)['"]`)
 
 // options lists the methods a page offers as links: ADFS renders each as
 // <a id="AuthMethodName" onclick="return SelectOption('AuthMethodName')">.
@@ -147,7 +147,7 @@ func options(p *htmlform.Page) []option {
 	p.Doc.Find("#authOptions a, #authOptionLinks a, a.actionLink").Each(func(_ int, a *goquery.Selection) {
 		id := ""
 		if on, ok := a.Attr("onclick"); ok {
-			if m := selectOption.FindStringSubmatch(on); m != nil {
+			if m := selectOption().FindStringSubmatch(on); m != nil {
 				id = m[1]
 			}
 		}
@@ -230,8 +230,8 @@ func mfaError(p *htmlform.Page) string {
 }
 
 var (
-	msisCode   = regexp.MustCompile(`MSIS\d{4}`)
-	activityID = regexp.MustCompile(`Activity ID:\s*([0-9A-Fa-f]{8}-[0-9A-Fa-f-]{27})`)
+	msisCode   = lazyre.New(`MSIS\d{4}`)
+	activityID = lazyre.New(`Activity ID:\s*([0-9A-Fa-f]{8}-[0-9A-Fa-f-]{27})`)
 )
 
 // isErrorPage reports whether p is an ADFS error page ("An error occurred",
@@ -240,7 +240,7 @@ func isErrorPage(p *htmlform.Page) bool {
 	if p.Doc.Find("#errorArea, #openingMessage").Length() > 0 {
 		return true
 	}
-	return msisCode.MatchString(p.Doc.Find("body").Text())
+	return msisCode().MatchString(p.Doc.Find("body").Text())
 }
 
 // errorDetail says what an ADFS error page means. start is whether the page
@@ -248,7 +248,7 @@ func isErrorPage(p *htmlform.Page) bool {
 // relying party are the usual causes.
 func errorDetail(p *htmlform.Page, rp string, start bool) string {
 	text := strings.Join(strings.Fields(p.Doc.Find("body").Text()), " ")
-	code := msisCode.FindString(text)
+	code := msisCode().FindString(text)
 	var d string
 	switch code {
 	case "MSIS7065":
@@ -270,7 +270,7 @@ func errorDetail(p *htmlform.Page, rp string, start bool) string {
 			d += fmt.Sprintf("; the IdP-initiated sign-on page may be disabled (Set-AdfsProperties -EnableIdpInitiatedSignonPage $true) or the relying party %q unknown", rp)
 		}
 	}
-	if m := activityID.FindStringSubmatch(text); m != nil {
+	if m := activityID().FindStringSubmatch(text); m != nil {
 		d += " (Activity ID " + m[1] + ")"
 	}
 	return d
