@@ -12,7 +12,7 @@ import (
 // FuzzClassify feeds arbitrary pages (the IdP's answer is untrusted input)
 // through everything the driver reads off a page: it must never panic.
 func FuzzClassify(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.html")
+	files, _ := filepath.Glob("../idptest/testdata/*.html") // the captures idptest serves
 	for _, name := range files {
 		b, err := os.ReadFile(name)
 		if err != nil {

@@ -23,7 +23,7 @@ func parse(t *testing.T, body string) *htmlform.Page {
 
 func fixture(t *testing.T, name string) string {
 	t.Helper()
-	b, err := os.ReadFile("testdata/" + name)
+	b, err := os.ReadFile("../idptest/testdata/" + name) // the captures idptest serves
 	if err != nil {
 		t.Fatal(err)
 	}
