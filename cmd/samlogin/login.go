@@ -316,6 +316,7 @@ func runLogin(ctx context.Context, env *Env, cmd *cobra.Command, lo *loginOption
 	if err := awsconfig.WriteProfile(f.paths, w); err != nil {
 		return fmt.Errorf("write profile %s: %w", f.profile, err)
 	}
+	warnReadable(env, f.paths.Credentials)
 	return printLoginResult(env, lo.output, loginResult{
 		SignedIn:        true,
 		Profile:         f.profile,
@@ -531,4 +532,16 @@ func promptHint(message string) string {
 		return "several sign-in methods: pick one with --mfa-method or SAMLOGIN_MFA_METHOD"
 	}
 	return message
+}
+
+// warnReadable says so when the credentials file, which now holds secret
+// keys, can be read by other users. samlogin keeps a file's mode (it is the
+// user's file), so it only warns.
+func warnReadable(env *Env, path string) {
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm()&0o077 == 0 {
+		return
+	}
+	fmt.Fprintf(env.Stderr, "samlogin: warning: %s is readable by other users (mode %#o); run: chmod 600 %s\n",
+		path, fi.Mode().Perm(), path)
 }
