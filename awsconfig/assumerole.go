@@ -2,7 +2,6 @@ package awsconfig
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -10,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
-	"github.com/aws/smithy-go"
 
 	"github.com/samlogin/samlogin/assertion"
 	"github.com/samlogin/samlogin/internal/lazyre"
@@ -104,14 +102,10 @@ func AssumeChainedRole(ctx context.Context, in RoleChainInput) (*Credentials, er
 }
 
 func chainError(err error, roleARN, endpoint string) *STSError {
-	se := &STSError{Endpoint: endpoint, Err: err}
-	var api smithy.APIError
-	if !errors.As(err, &api) {
-		se.Code, se.Kind = "network", KindNetwork
-		se.Message = networkMessage(err, endpoint)
+	se, api := classifyError(err, endpoint)
+	if api == nil {
 		return se
 	}
-	se.Code, se.Message = api.ErrorCode(), api.ErrorMessage()
 	switch se.Code {
 	case "ExpiredToken", "ExpiredTokenException":
 		se.Kind = KindExpired

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -147,6 +149,17 @@ func TestAssumeChainedRole(t *testing.T) {
 	var se *awsconfig.STSError
 	if !errors.As(err, &se) || se.Code != "InvalidClientTokenId" || se.Hint == "" {
 		t.Errorf("without a session token: %v", err)
+	}
+	// An endpoint that answers without an STS error (here a proxy's 403
+	// page, which is not retried), as for AssumeRoleWithSAML: "answered
+	// HTTP 403", not "cannot reach".
+	broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "<html>blocked by proxy</html>", http.StatusForbidden)
+	}))
+	defer broken.Close()
+	in.SessionToken, in.Endpoint = secret.New("source-token"), broken.URL
+	if _, err := awsconfig.AssumeChainedRole(context.Background(), in); !errors.As(err, &se) || se.Code != "http" || se.Kind == awsconfig.KindNetwork {
+		t.Errorf("HTTP 403 page: %v", err)
 	}
 	in.RoleARN = "nope"
 	if _, err := awsconfig.AssumeChainedRole(context.Background(), in); !errors.As(err, &se) || se.Kind != awsconfig.KindInvalidInput {

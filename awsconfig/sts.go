@@ -431,8 +431,10 @@ func granted(cr *types.Credentials, u *types.AssumedRoleUser, d time.Duration) *
 	return c
 }
 
-// mapError turns an SDK error into an *STSError with its kind and hint.
-func mapError(err error, in AssumeInput, partition, endpoint string) *STSError {
+// classifyError is what every STS call's errors share: the request ID, an
+// endpoint that answered but not as STS, and a network failure. It returns
+// the STS error code's APIError when there is one, for the caller to map.
+func classifyError(err error, endpoint string) (*STSError, smithy.APIError) {
 	se := &STSError{Endpoint: endpoint, Err: err}
 	var re *awshttp.ResponseError
 	if errors.As(err, &re) {
@@ -446,15 +448,24 @@ func mapError(err error, in AssumeInput, partition, endpoint string) *STSError {
 		se.Code, se.Kind = "http", KindUnknown
 		se.Message = fmt.Sprintf("%s answered HTTP %d with no STS error in it", endpoint, re.HTTPStatusCode())
 		se.Hint = "the endpoint is not STS, or STS failed: check --sts-endpoint (AWS_ENDPOINT_URL_STS) and any proxy, and try again"
-		return se
+		return se, nil
 	}
 	if !isAPI {
 		se.Code, se.Kind = "network", KindNetwork
 		se.Message = networkMessage(err, endpoint)
 		se.Hint = fmt.Sprintf("check the network, proxy (HTTPS_PROXY) and CA bundle for %s, or choose another endpoint with --region or --sts-endpoint", endpoint)
-		return se
+		return se, nil
 	}
 	se.Code, se.Message = api.ErrorCode(), api.ErrorMessage()
+	return se, api
+}
+
+// mapError turns an SDK error into an *STSError with its kind and hint.
+func mapError(err error, in AssumeInput, partition, endpoint string) *STSError {
+	se, api := classifyError(err, endpoint)
+	if api == nil {
+		return se
+	}
 	switch se.Code {
 	case "ExpiredTokenException", "ExpiredToken":
 		se.Kind = KindExpired
