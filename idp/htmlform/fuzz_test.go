@@ -10,6 +10,8 @@ import (
 // FuzzParse checks that no page makes Parse or the form helpers panic.
 func FuzzParse(f *testing.F) {
 	files, _ := filepath.Glob("testdata/*.html")
+	adfs, _ := filepath.Glob("../idptest/testdata/*.html")
+	files = append(files, adfs...)
 	for _, file := range files {
 		b, err := os.ReadFile(file)
 		if err != nil {

@@ -30,7 +30,7 @@ func mustURL(t testing.TB, s string) *url.URL {
 
 func load(t *testing.T, file, pageURL string) *Page {
 	t.Helper()
-	b, err := os.ReadFile("testdata/" + file)
+	b, err := os.ReadFile(testdataPath(file))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -530,4 +530,14 @@ func TestReferrerCrossOrigin(t *testing.T) {
 	if req.Header.Get("Referer") != "" || req.Header.Get("Origin") != "null" {
 		t.Errorf("https to http headers = %v", req.Header)
 	}
+}
+
+// testdataPath finds a capture: in testdata/, or for the ADFS pages, in
+// ../idptest/testdata, which the test ADFS serves (embedded) and these
+// tests share.
+func testdataPath(file string) string {
+	if strings.HasPrefix(file, "adfs") {
+		return "../idptest/testdata/" + file
+	}
+	return "testdata/" + file
 }
