@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"strings"
@@ -136,6 +137,11 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 	if err != nil {
 		if so.adfsHost != "" && errors.Is(err, idp.ErrRejected) {
 			return nil, withHint(err, adfsRejectedHint)
+		}
+		var dnsErr *net.DNSError
+		var opErr *net.OpError
+		if errors.As(err, &dnsErr) || errors.As(err, &opErr) {
+			return nil, withHint(err, fmt.Sprintf("check the host name %s and that it is reachable from here (VPN, proxy: HTTPS_PROXY)", so.describe()))
 		}
 		if errors.Is(err, context.DeadlineExceeded) {
 			return nil, withHint(fmt.Errorf("sign-in to %s did not finish within --timeout %s", so.describe(), so.timeout),
