@@ -51,6 +51,10 @@ func (k CacheKey) name() string {
 	return hex.EncodeToString(h[:16])
 }
 
+// Same reports whether k and o name the same entry (the user name compared
+// without case).
+func (k CacheKey) Same(o CacheKey) bool { return k.same(o) }
+
 func (k CacheKey) same(o CacheKey) bool {
 	return k.IdP == o.IdP && strings.EqualFold(k.Username, o.Username) && k.RoleARN == o.RoleARN
 }

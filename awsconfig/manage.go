@@ -233,6 +233,7 @@ func logout(cfg, creds *ini.File, m Managed, forget bool) LogoutResult {
 		cs := ConfigSection(c.Name)
 		cfg.Delete(cs, "role_arn")
 		cfg.Delete(cs, "source_profile")
+		cfg.Delete(cs, "role_session_name")
 		if reg, ok := cfg.Get(cs, "region"); ok && reg == m.Region {
 			cfg.Delete(cs, "region")
 		}

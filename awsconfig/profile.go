@@ -82,10 +82,12 @@ func ShellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// Chain is a profile "[profile Name]" with role_arn = RoleARN and
-// source_profile = the written profile, and region when one is written.
-// samlogin owns exactly those three keys there.
-type Chain struct{ Name, RoleARN string }
+// Chain is a profile "[profile Name]" with role_arn = RoleARN,
+// source_profile = the written profile, role_session_name = SessionName
+// (when set: the user's session name, so that CloudTrail names the person)
+// and region when one is written. samlogin owns exactly those four keys
+// there.
+type Chain struct{ Name, RoleARN, SessionName string }
 
 // WriteProfile writes the credentials and settings of w.Profile, and its
 // chained profiles, under the locks of both files (one UpdateMany). Only the
@@ -145,6 +147,9 @@ func applyWrite(cfg, creds *ini.File, w ProfileWrite) error {
 			{"source_profile", w.Profile},
 			{"region", w.Region},
 		}, true); err != nil {
+			return fmt.Errorf("config file: chained profile %q: %w", c.Name, err)
+		}
+		if err := setAll(cfg, ConfigSection(c.Name), [][2]string{{"role_session_name", c.SessionName}}, false); err != nil {
 			return fmt.Errorf("config file: chained profile %q: %w", c.Name, err)
 		}
 	}

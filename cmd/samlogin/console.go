@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -13,10 +14,10 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/samlogin/samlogin/assertion"
 	"github.com/samlogin/samlogin/awsconfig"
-	"github.com/samlogin/samlogin/awsconfig/ini"
 	"github.com/samlogin/samlogin/internal/atomicfile"
 	"github.com/samlogin/samlogin/internal/secret"
 )
@@ -28,6 +29,8 @@ type consoleOptions struct {
 	issuer        string
 	duration      string
 	print         bool
+	noPrompt      bool
+	timeout       time.Duration
 	stsEndpoint   string
 	federationURL string
 }
@@ -84,6 +87,8 @@ samlogin never logs it. Nothing is written to any file.`,
 	fs.StringVar(&o.destination, "destination", "", "the console page to open: a URL, or a path under the console home (default: the console home of the partition)")
 	fs.StringVar(&o.issuer, "issuer", "", "where the browser goes when the console session ends (default: the profile's IdP sign-in page)")
 	fs.StringVar(&o.duration, "duration", "", "console session length, 15m to 12h (SessionDuration; 1h at most for a chained role; default: as long as the credentials)")
+	fs.DurationVar(&o.timeout, "timeout", 5*time.Minute, "bound on the whole command: a sign-in when needed, STS, the federation endpoint")
+	fs.BoolVar(&o.noPrompt, "no-prompt", false, "never prompt; when the profile needs a sign-in, fail naming the flag or variable to use")
 	fs.BoolVar(&o.print, "print", false, "print the sign-in URL on stdout instead of opening a browser")
 	fs.StringVar(&o.stsEndpoint, "sts-endpoint", "", "STS endpoint for a chained role's AssumeRole (default: the partition's regional endpoint; also AWS_ENDPOINT_URL_STS)")
 	fs.StringVar(&o.federationURL, "federation-url", "", "federation endpoint (tests; also SAMLOGIN_FEDERATION_URL)")
@@ -102,6 +107,8 @@ type consoleCreds struct {
 }
 
 func runConsole(ctx context.Context, env *Env, o *consoleOptions) error {
+	ctx, cancel := withTimeout(ctx, o.timeout)
+	defer cancel()
 	profile := o.profile
 	if profile == "" {
 		profile = env.Getenv("AWS_PROFILE")
@@ -116,8 +123,7 @@ func runConsole(ctx context.Context, env *Env, o *consoleOptions) error {
 			return err
 		}
 	}
-	paths := awsconfig.DefaultPaths(env.Getenv, env.Home)
-	c, err := consoleCredentials(ctx, env, paths, profile, o.stsEndpoint)
+	c, err := consoleCredentials(ctx, env, profile, o.stsEndpoint, o.noPrompt)
 	if err != nil {
 		return err
 	}
@@ -185,93 +191,30 @@ func consoleRedirectPage(home string, u secret.String) (secret.String, error) {
 	return secret.New((&url.URL{Scheme: "file", Path: path}).String()), nil
 }
 
-// consoleCredentials finds the temporary credentials of profile: the keys
-// samlogin wrote for it, or for a chained profile, a fresh AssumeRole with
-// its source profile's keys.
-func consoleCredentials(ctx context.Context, env *Env, paths awsconfig.Paths, profile, stsEndpoint string) (*consoleCreds, error) {
-	cfg, err := awsconfig.Read(paths.Config)
-	if err != nil {
-		return nil, fmt.Errorf("console: %w", err)
+// consoleCredentials gets the profile's credentials as exec does
+// (getCredentials: its own while valid, a sign-in with its stored settings
+// when they have expired, an AssumeRole for a chained profile), with the
+// SAMLOGIN_* variables of the sign-in flags.
+func consoleCredentials(ctx context.Context, env *Env, profile, stsEndpoint string, noPrompt bool) (*consoleCreds, error) {
+	co := &credOptions{}
+	fs := pflag.NewFlagSet("console", pflag.ContinueOnError)
+	addCredFlags(fs, co)
+	if err := applyEnv(fs, env); err != nil {
+		return nil, err
 	}
-	creds, err := awsconfig.Read(paths.Credentials)
-	if err != nil {
-		return nil, fmt.Errorf("console: %w", err)
+	co.profile, co.noPrompt = profile, co.noPrompt || noPrompt
+	if d, ok := ctx.Deadline(); ok {
+		co.timeout = time.Until(d)
 	}
-	now := env.Now()
-	sect := awsconfig.ConfigSection(profile)
-	if _, ok := creds.Get(profile, awsconfig.KeySessionToken); ok {
-		return staticCreds(cfg, creds, profile, now)
+	if stsEndpoint != "" {
+		co.stsEndpoint = stsEndpoint
 	}
-	roleARN, _ := cfg.Get(sect, "role_arn")
-	source, _ := cfg.Get(sect, "source_profile")
-	if roleARN == "" || source == "" {
-		return nil, withHint(fmt.Errorf("console: profile %s has no temporary credentials in %s", profile, paths.Credentials),
-			fmt.Sprintf("sign in with 'samlogin login --profile %s' first (a profile that uses credential_process is not supported yet)", profile))
-	}
-	if _, ok := creds.Get(source, awsconfig.KeySessionToken); !ok {
-		return nil, withHint(fmt.Errorf("console: profile %s chains from %s, which has no temporary credentials in %s", profile, source, paths.Credentials),
-			fmt.Sprintf("sign in with 'samlogin login --profile %s' first", source))
-	}
-	src, err := staticCreds(cfg, creds, source, now)
+	got, err := getCredentials(ctx, env, fs, &co.loginOptions, newPrompter(env, co.noPrompt))
 	if err != nil {
 		return nil, err
 	}
-	region, _ := cfg.Get(sect, "region")
-	if region == "" {
-		region, _ = cfg.Get(awsconfig.ConfigSection(source), "region")
-	}
-	principal, _ := creds.Get(source, awsconfig.KeyPrincipalARN)
-	out, err := awsconfig.AssumeChainedRole(ctx, awsconfig.RoleChainInput{
-		RoleARN:         roleARN,
-		SessionName:     awsconfig.SessionName(principal),
-		AccessKeyID:     src.accessKeyID,
-		SecretAccessKey: src.secretAccessKey,
-		SessionToken:    src.sessionToken,
-		Partition:       arnPartition(roleARN),
-		Region:          region,
-		Endpoint:        awsconfig.EndpointFromEnv(stsEndpoint, env.Getenv),
-	})
-	if err != nil {
-		var se *awsconfig.STSError
-		if errors.As(err, &se) && se.Hint != "" {
-			return nil, withHint(fmt.Errorf("console: assume %s from profile %s: %w", roleARN, source, err), se.Hint)
-		}
-		return nil, fmt.Errorf("console: assume %s from profile %s: %w", roleARN, source, err)
-	}
-	return &consoleCreds{accessKeyID: out.AccessKeyID, secretAccessKey: out.SecretAccessKey, sessionToken: out.SessionToken,
-		expires: out.Expiration, roleARN: roleARN, chained: true, settings: src.settings}, nil
-}
-
-// staticCreds reads the temporary credentials samlogin wrote for profile,
-// and refuses expired ones.
-func staticCreds(cfg, creds *ini.File, profile string, now time.Time) (*consoleCreds, error) {
-	c := &consoleCreds{settings: map[string]string{}}
-	c.accessKeyID, _ = creds.Get(profile, awsconfig.KeyAccessKeyID)
-	key, _ := creds.Get(profile, awsconfig.KeySecretAccessKey)
-	tok, _ := creds.Get(profile, awsconfig.KeySessionToken)
-	c.secretAccessKey, c.sessionToken = secret.New(key), secret.New(tok)
-	if v, ok := creds.Get(profile, awsconfig.KeyExpires); ok {
-		if t, err := time.Parse(time.RFC3339, v); err == nil {
-			c.expires = t
-			if !now.Before(t) {
-				return nil, withHint(fmt.Errorf("console: the credentials of profile %s expired at %s (%s)", profile, localTime(t), ago(now, t)),
-					fmt.Sprintf("sign in again with 'samlogin login --profile %s'", profile))
-			}
-		}
-	}
-	sect := awsconfig.ConfigSection(profile)
-	for _, k := range cfg.Keys(sect) {
-		if strings.HasPrefix(k, awsconfig.SettingPrefix) {
-			c.settings[k], _ = cfg.Get(sect, k)
-		}
-	}
-	c.roleARN = c.settings["samlogin_role_arn"]
-	if c.roleARN == "" {
-		// x_principal_arn is the assumed-role ARN: its partition is the
-		// role's.
-		c.roleARN, _ = creds.Get(profile, awsconfig.KeyPrincipalARN)
-	}
-	return c, nil
+	return &consoleCreds{accessKeyID: got.AccessKeyID, secretAccessKey: got.SecretAccessKey, sessionToken: got.SessionToken,
+		expires: got.Expiration, roleARN: cmp.Or(got.RoleARN, got.AssumedRoleARN), chained: got.Chained, settings: got.Settings}, nil
 }
 
 // arnPartition is the partition of an ARN ("arn:aws-cn:..."), else "aws".

@@ -101,10 +101,12 @@ func TestConsoleExpiresByInjectedClock(t *testing.T) {
 	now := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
 	env, _, errOut := consoleEnv(t, now, map[string]string{"SAMLOGIN_FEDERATION_URL": fed.URL()})
 	env.Now = func() time.Time { return now.Add(61 * time.Minute) }
-	if code := run(context.Background(), []string{"console", "--profile", "p", "--print"}, env); code != exitError {
-		t.Fatalf("exit %d, want 1", code)
+	// Expired, with an IdP to sign in at again, and no way to ask for the
+	// password: the sign-in it needs is a usage error naming the inputs.
+	if code := run(context.Background(), []string{"console", "--profile", "p", "--print"}, env); code != exitUsage {
+		t.Fatalf("exit %d, want 2", code)
 	}
-	if !strings.Contains(errOut.String(), "expired at") || len(fed.Requests()) != 0 {
+	if !strings.Contains(errOut.String(), "profile p needs a sign-in") || len(fed.Requests()) != 0 {
 		t.Errorf("stderr %q, federation calls %d", errOut, len(fed.Requests()))
 	}
 }
@@ -114,24 +116,19 @@ func TestStatusOf(t *testing.T) {
 	for _, tc := range []struct {
 		name              string
 		managed           string
-		cache             cacheReader
+		cached            time.Duration
 		state, text, note string
 	}{
-		{"valid", "valid", nil, "valid", "1h00m left (until " + clock(now.Add(time.Hour)) + ")", ""},
-		{"expired", "expired", nil, "expired", "expired 2h00m ago", ""},
-		{"no credentials", "none", nil, "none", "none", ""},
-		{"credential_process, cached", "cp", func(map[string]string) (time.Time, bool) { return now.Add(30 * time.Minute), true },
+		{"valid", "valid", 0, "valid", "1h00m left (until " + clock(now.Add(time.Hour)) + ")", ""},
+		{"expired", "expired", 0, "expired", "expired 2h00m ago", ""},
+		{"no credentials", "none", 0, "none", "none", ""},
+		{"credential_process, cached", "cp", 30 * time.Minute,
 			"valid", "30m left (until " + clock(now.Add(30*time.Minute)) + ") (credential_process)", ""},
-		{"credential_process, no cache", "cp", func(map[string]string) (time.Time, bool) { return time.Time{}, false },
+		{"credential_process, no cache", "cp", 0,
 			"none", "none (credential_process)", "no cached credentials; the next AWS call signs in"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			m := statusFixture(tc.managed, now)
-			cache := tc.cache
-			if cache == nil {
-				cache = func(map[string]string) (time.Time, bool) { t.Error("cache read"); return time.Time{}, false }
-			}
-			st := statusOf(m, now, cache)
+			st := statusOf(statusFixture(tc.managed, now, tc.cached), now)
 			if len(st) != 1 || st[0].State != tc.state || st[0].Note != tc.note {
 				t.Fatalf("status %+v", st)
 			}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -104,6 +103,9 @@ func report(ctx context.Context, env *Env, err error) int {
 	if ctx.Err() != nil {
 		err = ctx.Err()
 	}
+	if ue := (*usageError)(nil); errors.As(err, &ue) && ue.cmd == "" {
+		ue.cmd = "samlogin credential-process"
+	}
 	fmt.Fprintf(env.Stderr, "samlogin: %s\n", message(err))
 	fmt.Fprint(env.Stderr, detail(err))
 	return exitCode(err)
@@ -162,11 +164,11 @@ func runCredentialProcess(ctx context.Context, env *Env, fs *pflag.FlagSet, co *
 	if tp, ok := p.(*ttyPrompter); ok {
 		defer tp.close()
 	}
-	creds, _, err := getCredentials(ctx, env, fs, &co.loginOptions, p)
+	got, err := getCredentials(ctx, env, fs, &co.loginOptions, p)
 	if err != nil {
 		return err
 	}
-	_, err = env.Stdout.Write(awsconfig.ProcessJSON(creds))
+	_, err = env.Stdout.Write(awsconfig.ProcessJSON(got.Credentials))
 	return err
 }
 
@@ -241,45 +243,6 @@ func credCacheKey(lo *loginOptions, policy string) awsconfig.CacheKey {
 	return k
 }
 
-// getCredentials returns the profile's credentials: from the cache while
-// valid beyond --min-ttl, else from a sign-in (one per key across
-// processes: see awsconfig.CredentialCache.Get). fresh reports a sign-in.
-func getCredentials(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginOptions, p idp.Prompter) (creds *awsconfig.Credentials, fresh bool, err error) {
-	f, err := newFlow(env, fs, lo, p)
-	if err != nil {
-		if lo.assertionFile == "" && !lo.hasIdP() {
-			profile := resolveProfile(lo, env)
-			return nil, false, withHint(usagef("profile %s has no samlogin sign-in settings", profile),
-				fmt.Sprintf("run 'samlogin --profile %s --adfs-host HOST (or --idp-url URL) --credential-process' once", profile))
-		}
-		return nil, false, err
-	}
-	fetch := func(ctx context.Context) (*awsconfig.Credentials, error) {
-		a, err := f.assertion(ctx)
-		if err != nil {
-			if errors.Is(err, idp.ErrNoPrompt) {
-				return nil, withHint(fmt.Errorf("profile %s needs a sign-in: %w", f.profile, err),
-					fmt.Sprintf("run 'samlogin --profile %s' once on a terminal", f.profile))
-			}
-			return nil, err
-		}
-		role, err := chooseRole(a, lo, f.prompt)
-		if err != nil {
-			return nil, err
-		}
-		return f.assume(ctx, a, role)
-	}
-	if lo.assertionFile != "" {
-		creds, err := fetch(ctx) // a saved assertion: no cache
-		return creds, err == nil, err
-	}
-	margin := lo.minTTL
-	if lo.force {
-		margin = math.MaxInt64 // nothing cached is good enough
-	}
-	return credCache(env, lo).Get(ctx, credCacheKey(lo, f.policy), margin, fetch)
-}
-
 // executable is the absolute path samlogin was started as (a symbolic link
 // stays a link: a package manager's upgrade keeps working).
 func executable() (string, error) {
@@ -332,19 +295,4 @@ func (f *flow) useCredentialProcess(w *awsconfig.ProfileWrite, role assertion.Ro
 	}
 	w.CredentialProcess = line
 	return nil
-}
-
-// validUntil is the expiry of the profile's credentials that samlogin
-// wrote: in the credentials file, else (credential_process) in the cache.
-func (f *flow) validUntil() (time.Time, bool) {
-	if t, ok := validUntil(f.paths, f.profile); ok {
-		return t, true
-	}
-	if !f.lo.credentialProcess || f.lo.roleARN == "" {
-		return time.Time{}, false
-	}
-	if e := credCache(f.env, f.lo).Load(credCacheKey(f.lo, f.policy)); e != nil {
-		return e.Expiration, true
-	}
-	return time.Time{}, false
 }

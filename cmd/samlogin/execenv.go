@@ -93,7 +93,7 @@ COMMAND's exit code (128+N when a signal N ended it).`,
 }
 
 func runExec(ctx context.Context, env *Env, cmd *cobra.Command, co *credOptions, args []string) error {
-	creds, _, err := getCredentials(ctx, env, cmd.Flags(), &co.loginOptions, newPrompter(env, co.noPrompt))
+	got, err := getCredentials(ctx, env, cmd.Flags(), &co.loginOptions, newPrompter(env, co.noPrompt))
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func runExec(ctx context.Context, env *Env, cmd *cobra.Command, co *credOptions,
 	}
 	c := exec.Command(path, args[1:]...)
 	c.Args[0] = args[0]
-	c.Env = commandEnv(os.Environ(), creds, co.region)
+	c.Env = commandEnv(os.Environ(), got.Credentials, got.Region)
 	c.Stdin, c.Stdout, c.Stderr = env.Stdin, env.Stdout, env.Stderr
 	return runForwarding(c)
 }
@@ -193,11 +193,11 @@ func runEnv(ctx context.Context, env *Env, cmd *cobra.Command, co *credOptions) 
 	if !ok {
 		return usagef("--format %q: use bash, env-no-export, fish, powershell, cmd or json", co.format)
 	}
-	creds, _, err := getCredentials(ctx, env, cmd.Flags(), &co.loginOptions, newPrompter(env, co.noPrompt))
+	got, err := getCredentials(ctx, env, cmd.Flags(), &co.loginOptions, newPrompter(env, co.noPrompt))
 	if err != nil {
 		return err
 	}
-	return writeEnv(env.Stdout, format, creds, co.region)
+	return writeEnv(env.Stdout, format, got.Credentials, got.Region)
 }
 
 // writeEnv prints the credentials in format (a value of envFormats).

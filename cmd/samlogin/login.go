@@ -149,6 +149,8 @@ type flow struct {
 	fs       *pflag.FlagSet
 	profile  string
 	paths    awsconfig.Paths
+	store    *awsconfig.Store
+	prof     *awsconfig.Profile // what the profile holds, read once
 	prompt   idp.Prompter
 	duration time.Duration
 	chains   []awsconfig.Chain
@@ -156,22 +158,34 @@ type flow struct {
 	stored   map[string]string // the profile's settings as read
 }
 
-// newFlow resolves the profile and applies its stored settings to the
-// flags that neither the command line nor the environment set.
+// newFlow resolves the profile, reads what it holds (awsconfig.Store) and
+// applies its stored settings to the flags that neither the command line
+// nor the environment set. Every input that a file could not hold, or that
+// contradicts another, is refused here, before any network.
 func newFlow(env *Env, fs *pflag.FlagSet, lo *loginOptions, p idp.Prompter) (*flow, error) {
 	f := &flow{env: env, lo: lo, fs: fs, profile: resolveProfile(lo, env), prompt: p}
 	if err := awsconfig.CheckProfileName(f.profile); err != nil {
 		return nil, usagef("--profile %q: the AWS files cannot hold that name (no spaces, brackets, #, ; or =)", f.profile)
 	}
-	f.paths = awsconfig.DefaultPaths(env.Getenv, env.Home)
-	stored, err := awsconfig.ReadSettings(f.paths, f.profile)
+	f.store = newStore(env, lo)
+	f.paths = f.store.Paths
+	prof, err := f.store.Profile(f.profile)
 	if err != nil {
-		return nil, fmt.Errorf("read settings of profile %s: %w", f.profile, err)
+		return nil, fmt.Errorf("read profile %s: %w", f.profile, err)
 	}
-	if err := applyStored(fs, stored); err != nil {
+	f.prof, f.stored = prof, prof.Settings
+	if err := applyStored(fs, prof.Settings); err != nil {
 		return nil, err
 	}
-	f.stored = stored
+	if lo.adfsHost != "" && lo.idpURL != "" {
+		return nil, usagef("--adfs-host and --idp-url both given: use one")
+	}
+	if err := checkRegion(lo.region); err != nil {
+		return nil, err
+	}
+	if err := checkStorable(fs); err != nil {
+		return nil, err
+	}
 	if f.duration, err = parseDuration(lo.duration); err != nil {
 		return nil, err
 	}
@@ -179,7 +193,7 @@ func newFlow(env *Env, fs *pflag.FlagSet, lo *loginOptions, p idp.Prompter) (*fl
 		return nil, err
 	}
 	if lo.policyFile != "" {
-		b, err := os.ReadFile(lo.policyFile)
+		b, err := readRegular(lo.policyFile)
 		if err != nil {
 			return nil, fmt.Errorf("read --policy-file: %w", err)
 		}
@@ -188,10 +202,16 @@ func newFlow(env *Env, fs *pflag.FlagSet, lo *loginOptions, p idp.Prompter) (*fl
 	if len(lo.policyARNs) > 10 {
 		return nil, usagef("--policy-arns: %d given, STS takes at most 10", len(lo.policyARNs))
 	}
-	if lo.assertionFile == "" && !lo.hasIdP() {
-		return nil, usagef("nothing to sign in with for profile %s: give --adfs-host HOST, --idp-url URL or --assertion-file FILE", f.profile)
-	}
 	return f, nil
+}
+
+// canSignIn refuses a sign-in with nothing to sign in with, naming what
+// the profile holds.
+func (f *flow) canSignIn() error {
+	if f.lo.assertionFile != "" || f.lo.hasIdP() {
+		return nil
+	}
+	return noSignInError(f.prof, f.env.Now())
 }
 
 // assertion reads the saved assertion or signs in at the IdP, and refuses
@@ -254,7 +274,7 @@ func (f *flow) profileWrite(profile string, role assertion.Role, c *awsconfig.Cr
 		SessionToken:    c.SessionToken,
 		Expiration:      c.Expiration,
 		PrincipalARN:    c.AssumedRoleARN,
-		Region:          f.lo.region,
+		Region:          f.regionToWrite(role.Partition),
 		Output:          f.lo.awsOutput,
 		Settings:        f.settings(role),
 	}
@@ -264,6 +284,8 @@ func runLogin(ctx context.Context, env *Env, cmd *cobra.Command, lo *loginOption
 	if lo.output != "text" && lo.output != "json" {
 		return usagef("--output %q: use text or json", lo.output)
 	}
+	ctx, cancel := withTimeout(ctx, lo.timeout) // bounds the whole login
+	defer cancel()
 	if lo.allRoles {
 		return runAllRoles(ctx, env, cmd, lo)
 	}
@@ -276,19 +298,28 @@ func runLogin(ctx context.Context, env *Env, cmd *cobra.Command, lo *loginOption
 	}
 	now := env.Now()
 	if lo.assertionFile == "" && !lo.force {
-		if exp, ok := f.validUntil(); ok && exp.Sub(now) > lo.minTTL {
+		if f.differs() == "" && f.prof.ValidFor(now, lo.minTTL) {
+			exp := f.prof.Credentials.Expiration
 			fmt.Fprintf(env.Stderr, "samlogin: profile %s is still valid for %s (until %s); use --force to sign in again\n",
 				f.profile, left(exp.Sub(now)), exp.Local().Format("15:04 MST"))
 			if lo.output != "json" {
 				return nil
 			}
-			r := loginResult{Profile: f.profile, RoleARN: lo.roleARN, Expiration: exp.UTC().Format(time.RFC3339),
-				Chains: chainNames(f.chains), ConfigFile: f.paths.Config, CredentialsFile: f.paths.Credentials}
-			if role, err := assertion.ParseRoleARN(lo.roleARN); err == nil {
+			r := loginResult{Profile: f.profile, RoleARN: f.prof.Identity.RoleARN, AssumedRoleARN: f.prof.Credentials.AssumedRoleARN,
+				Expiration: exp.UTC().Format(time.RFC3339), Chains: chainNames(f.chains), Source: string(f.prof.Source),
+				ConfigFile: f.paths.Config, CredentialsFile: f.paths.Credentials}
+			if role, err := assertion.ParseRoleARN(r.RoleARN); err == nil {
 				r.AccountID, r.RoleName = role.AccountID, role.RoleName
 			}
 			return printLoginResult(env, lo.output, r, exp, now)
 		}
+		if role, creds, from := f.reusable(); creds != nil {
+			fmt.Fprintf(env.Stderr, "samlogin: using the valid credentials of %s (same IdP, user and role): no new sign-in\n", from)
+			return f.write(ctx, role, creds, now)
+		}
+	}
+	if err := f.canSignIn(); err != nil {
+		return err
 	}
 	a, err := f.assertion(ctx)
 	if err != nil {
@@ -305,8 +336,14 @@ func runLogin(ctx context.Context, env *Env, cmd *cobra.Command, lo *loginOption
 	if err != nil {
 		return err
 	}
+	return f.write(ctx, role, creds, now)
+}
+
+// write writes the profile (and its chains) with creds for role, and says
+// so.
+func (f *flow) write(ctx context.Context, role assertion.Role, creds *awsconfig.Credentials, now time.Time) error {
 	w := f.profileWrite(f.profile, role, creds)
-	w.Chains = f.chains
+	w.Chains = f.chainsWithSession(creds)
 	if err := ctx.Err(); err != nil {
 		return err // Ctrl-C before the write: leave every file as it was
 	}
@@ -316,8 +353,15 @@ func runLogin(ctx context.Context, env *Env, cmd *cobra.Command, lo *loginOption
 	if err := awsconfig.WriteProfile(f.paths, w); err != nil {
 		return fmt.Errorf("write profile %s: %w", f.profile, err)
 	}
-	warnReadable(env, f.paths.Credentials)
-	return printLoginResult(env, lo.output, loginResult{
+	warnReadable(f.env, f.paths.Credentials)
+	if w.Region != "" && f.lo.region == "" && f.prof.Region == "" {
+		fmt.Fprintf(f.env.Stderr, "samlogin: profile %s: region %s written (where STS was called; --region changes it)\n", f.profile, w.Region)
+	}
+	source := awsconfig.SourceFile
+	if w.CredentialProcess != "" {
+		source = awsconfig.SourceProcess
+	}
+	return printLoginResult(f.env, f.lo.output, loginResult{
 		SignedIn:        true,
 		Profile:         f.profile,
 		AccountID:       role.AccountID,
@@ -325,6 +369,8 @@ func runLogin(ctx context.Context, env *Env, cmd *cobra.Command, lo *loginOption
 		RoleARN:         role.RoleARN,
 		AssumedRoleARN:  creds.AssumedRoleARN,
 		Expiration:      creds.Expiration.UTC().Format(time.RFC3339),
+		Region:          w.Region,
+		Source:          string(source),
 		Chains:          chainNames(f.chains),
 		ConfigFile:      f.paths.Config,
 		CredentialsFile: f.paths.Credentials,
@@ -335,7 +381,9 @@ func runLogin(ctx context.Context, env *Env, cmd *cobra.Command, lo *loginOption
 // secret.
 type loginResult struct {
 	// SignedIn is false when the profile's credentials were still valid
-	// beyond --min-ttl and samlogin did nothing.
+	// beyond --min-ttl and samlogin did nothing; true when it wrote the
+	// profile (after a sign-in, or with valid credentials it already held
+	// for the same identity).
 	SignedIn        bool     `json:"signed_in"`
 	Profile         string   `json:"profile"`
 	AccountID       string   `json:"account_id"`
@@ -343,6 +391,10 @@ type loginResult struct {
 	RoleARN         string   `json:"role_arn"`
 	AssumedRoleARN  string   `json:"assumed_role_arn"`
 	Expiration      string   `json:"expiration"`
+	Region          string   `json:"region,omitempty"`
+	// Source is where the profile's credentials are: credentials_file or
+	// credential_process.
+	Source          string   `json:"source"`
 	Chains          []string `json:"chains"`
 	ConfigFile      string   `json:"config_file"`
 	CredentialsFile string   `json:"credentials_file"`
@@ -499,23 +551,6 @@ func newPrompter(env *Env, noPrompt bool) idp.Prompter {
 		return prompt.Never{}
 	}
 	return &prompt.Terminal{In: in, Out: errOut, Err: errOut}
-}
-
-// validUntil is the expiry samlogin wrote for the profile's credentials.
-func validUntil(paths awsconfig.Paths, profile string) (time.Time, bool) {
-	f, err := awsconfig.Read(paths.Credentials)
-	if err != nil {
-		return time.Time{}, false
-	}
-	if _, ok := f.Get(profile, "aws_session_token"); !ok {
-		return time.Time{}, false
-	}
-	v, ok := f.Get(profile, "x_security_token_expires")
-	if !ok {
-		return time.Time{}, false
-	}
-	t, err := time.Parse(time.RFC3339, v)
-	return t, err == nil
 }
 
 // promptHint names the flag or variable that answers a question samlogin

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -49,16 +50,13 @@ settings is not samlogin's, and logout refuses to touch it (exit 1).`,
 			case !all:
 				in.Profiles = []string{profile}
 			}
-			paths := awsconfig.DefaultPaths(env.Getenv, env.Home)
-			// The settings name the profile's cache entries; read them
-			// before --forget removes them.
-			before, err := awsconfig.ReadManaged(paths)
+			store := newStore(env, &loginOptions{})
+			paths := store.Paths
+			// What each profile holds (its cache entry, its sign-in
+			// settings): read before --forget removes the settings.
+			before, err := store.Profiles()
 			if err != nil {
 				return fmt.Errorf("logout: %w", err)
-			}
-			settings := map[string]map[string]string{}
-			for _, m := range before {
-				settings[m.Name] = m.Settings
 			}
 			rs, err := awsconfig.Logout(paths, in)
 			if errors.Is(err, awsconfig.ErrNotManaged) {
@@ -70,15 +68,24 @@ settings is not samlogin's, and logout refuses to touch it (exit 1).`,
 			if len(rs) == 0 {
 				fmt.Fprintf(env.Stderr, "samlogin: no profile in %s is managed by samlogin; nothing to do\n", paths.Config)
 			}
+			out := map[string]bool{}
 			for _, r := range rs {
-				files, err := removeCredentialCache(env, settings[r.Profile])
+				out[r.Profile] = true
+			}
+			for _, r := range rs {
+				i := slices.IndexFunc(before, func(p *awsconfig.Profile) bool { return p.Name == r.Profile })
+				if i < 0 {
+					continue
+				}
+				p := before[i]
+				cache, shared, err := removeCachedCredentials(store, p, before, out)
 				if err != nil {
 					return fmt.Errorf("logout: profile %s: remove cached credentials: %w", r.Profile, err)
 				}
-				if err := forgetSignIn(env, settings[r.Profile]); err != nil {
+				if err := forgetSignIn(env, p.Settings); err != nil {
 					return fmt.Errorf("logout: profile %s: remove the kept sign-in: %w", r.Profile, err)
 				}
-				fmt.Fprintln(env.Stderr, logoutLine(r, len(files) > 0, forget))
+				fmt.Fprintln(env.Stderr, logoutLine(r, cache, shared, forget))
 			}
 			return nil
 		},
@@ -88,6 +95,26 @@ settings is not samlogin's, and logout refuses to touch it (exit 1).`,
 	fs.BoolVar(&all, "all", false, "sign out of every profile samlogin manages")
 	fs.BoolVar(&forget, "forget", false, "also remove the profile's samlogin_* settings and the chained profiles samlogin wrote for it")
 	return cmd
+}
+
+// removeCachedCredentials removes the credential cache entry of p's
+// identity, unless a profile that stays signed in (not in out) uses the
+// same entry: logging one profile out never signs another out. It reports
+// whether it removed the entry, and the profile that kept it.
+func removeCachedCredentials(store *awsconfig.Store, p *awsconfig.Profile, all []*awsconfig.Profile, out map[string]bool) (bool, string, error) {
+	k := p.CacheKey()
+	if k.RoleARN == "" || k.IdP == "" {
+		return false, "", nil
+	}
+	for _, o := range all {
+		if !out[o.Name] && o.CacheKey().Same(k) {
+			return false, o.Name, nil
+		}
+	}
+	if store.Cache.Load(k) == nil {
+		return false, "", nil
+	}
+	return true, "", store.Cache.Remove(k)
 }
 
 // forgetSignIn removes the sign-in kept for a few minutes (the assertion
@@ -112,13 +139,16 @@ func forgetSignIn(env *Env, settings map[string]string) error {
 }
 
 // logoutLine says what logout did for one profile.
-func logoutLine(r awsconfig.LogoutResult, cache, forget bool) string {
+func logoutLine(r awsconfig.LogoutResult, cache bool, shared string, forget bool) string {
 	var did []string
 	if r.Credentials {
 		did = append(did, "removed its credentials")
 	}
 	if cache {
 		did = append(did, "removed its cached credentials")
+	}
+	if shared != "" {
+		did = append(did, "kept the cached credentials that profile "+shared+" also uses")
 	}
 	if len(r.Settings) > 0 {
 		did = append(did, "forgot its settings")

@@ -16,7 +16,9 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/samlogin/samlogin/awsconfig"
 	"github.com/samlogin/samlogin/awsconfig/ststest"
+	"github.com/samlogin/samlogin/internal/secret"
 )
 
 var update = flag.Bool("update", false, "rewrite testscript files with the actual output (cmp)")
@@ -73,6 +75,7 @@ func scriptParams(dir string, vars map[string]string) testscript.Params {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"mkassertion": cmdMkAssertion,
 			"exit":        cmdExit,
+			"cache":       cmdCache,
 		},
 		Condition: func(cond string) (bool, error) {
 			if cond == "awscli" {
@@ -139,5 +142,24 @@ func cmdExit(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if got != want {
 		ts.Fatalf("%s: exit code %d, want %d", args[1], got, want)
+	}
+}
+
+// cache put IDP USER ROLE writes a credential cache entry valid for an hour
+// under $HOME (as credential-process stores one); cache has IDP USER ROLE
+// checks that one is there (! cache has: that none is).
+func cmdCache(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 4 || (args[0] != "put" && args[0] != "has") || (neg && args[0] == "put") {
+		ts.Fatalf("usage: [!] cache put|has IDP USER ROLE")
+	}
+	c := &awsconfig.CredentialCache{Dir: awsconfig.CacheDir(ts.Getenv("HOME"))}
+	k := awsconfig.CacheKey{IdP: args[1], Username: args[2], RoleARN: args[3]}
+	if args[0] == "put" {
+		ts.Check(c.Store(k, &awsconfig.Credentials{AccessKeyID: "ASIACACHED", SecretAccessKey: secret.New("cached/secret"),
+			SessionToken: secret.New("cachedtoken"), Expiration: time.Now().Add(time.Hour).UTC().Truncate(time.Second)}))
+		return
+	}
+	if got := c.Load(k) != nil; got == neg {
+		ts.Fatalf("cache entry for %v: present %v", k, got)
 	}
 }

@@ -52,7 +52,7 @@ func addSigninFlags(fs *pflag.FlagSet, so *signinOptions) {
 	fs.StringVar(&so.mfaMethod, "mfa-method", "", "additional-authentication method to choose when the IdP offers several")
 	fs.DurationVar(&so.mfaTimeout, "mfa-timeout", 2*time.Minute, "how long to wait for a push approval")
 	fs.StringVar(&so.caBundle, "ca-bundle", "", "PEM file of a private CA that signs the IdP's certificate (also AWS_CA_BUNDLE)")
-	fs.DurationVar(&so.timeout, "timeout", 5*time.Minute, "bound on the whole sign-in")
+	fs.DurationVar(&so.timeout, "timeout", 5*time.Minute, "bound on the whole command: sign-in, password command, STS, account aliases")
 	fs.DurationVar(&so.minTTL, "min-ttl", 10*time.Minute, "sign in only when the profile's credentials expire within this")
 	fs.BoolVar(&so.force, "force", false, "sign in even when the profile's credentials are still valid")
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -30,12 +31,13 @@ change. --output json prints the same on stdout for scripts.`,
 			if output != "text" && output != "json" {
 				return usagef("--output %q: use text or json", output)
 			}
-			paths := awsconfig.DefaultPaths(env.Getenv, env.Home)
-			ms, err := awsconfig.ReadManaged(paths)
+			store := newStore(env, &loginOptions{})
+			paths := store.Paths
+			ps, err := store.Profiles()
 			if err != nil {
 				return fmt.Errorf("status: %w", err)
 			}
-			st := statusOf(ms, env.Now(), credentialCache(env))
+			st := statusOf(ps, env.Now())
 			if output == "json" {
 				enc := json.NewEncoder(env.Stdout)
 				enc.SetIndent("", "  ")
@@ -86,35 +88,24 @@ type chainStatus struct {
 	Samlogin bool `json:"samlogin"`
 }
 
-// cacheReader returns the expiry samlogin's credential cache holds for the
-// profile with these settings; ok is false when it holds none.
-type cacheReader func(settings map[string]string) (exp time.Time, ok bool)
-
-func statusOf(ms []awsconfig.Managed, now time.Time, cache cacheReader) []profileStatus {
+func statusOf(ps []*awsconfig.Profile, now time.Time) []profileStatus {
 	out := []profileStatus{}
-	for _, m := range ms {
-		s := profileStatus{Profile: m.Name, RoleARN: m.RoleARN(), IdP: idpOf(m.Settings), Chains: []chainStatus{}}
+	for _, p := range ps {
+		s := profileStatus{Profile: p.Name, RoleARN: p.Identity.RoleARN, IdP: p.Identity.IdP, Source: string(p.Source), Chains: []chainStatus{}}
 		if r, err := assertion.ParseRoleARN(s.RoleARN); err == nil {
 			s.AccountID, s.RoleName = r.AccountID, r.RoleName
 		}
-		exp := m.Expires
 		switch {
-		case m.HasCredentials:
-			s.Source = "credentials_file"
-			if exp.IsZero() {
-				s.State, s.Note = "unknown", "the credentials file has no readable "+awsconfig.KeyExpires
-			}
-		case strings.Contains(m.CredentialProcess, "samlogin"):
-			s.Source = "credential_process"
-			var ok bool
-			if exp, ok = cache(m.Settings); !ok {
-				s.State, s.Note = "none", "no cached credentials; the next AWS call signs in"
-			}
+		case p.Source == awsconfig.SourceChain:
+			s.State, s.Note = "none", "chained from profile "+p.SourceProfile
+		case p.Credentials == nil && p.Source == awsconfig.SourceProcess:
+			s.State, s.Note = "none", "no cached credentials; the next AWS call signs in"
+		case p.Credentials == nil:
+			s.Source, s.State = string(awsconfig.SourceNone), "none"
+		case p.Credentials.Expiration.IsZero():
+			s.State, s.Note = "unknown", "the credentials file has no readable "+awsconfig.KeyExpires
 		default:
-			s.Source, s.State = "none", "none"
-			exp = time.Time{}
-		}
-		if s.State == "" {
+			exp := p.Credentials.Expiration
 			s.Expiration = exp.UTC().Format(time.RFC3339)
 			s.Expired = !now.Before(exp)
 			if s.Expired {
@@ -124,7 +115,7 @@ func statusOf(ms []awsconfig.Managed, now time.Time, cache cacheReader) []profil
 				s.SecondsLeft = int64(exp.Sub(now) / time.Second)
 			}
 		}
-		for _, c := range m.Chains {
+		for _, c := range p.Chains {
 			s.Chains = append(s.Chains, chainStatus{Profile: c.Name, RoleARN: c.RoleARN, Samlogin: c.Recorded})
 		}
 		out = append(out, s)
@@ -147,7 +138,7 @@ func printStatus(env *Env, st []profileStatus) {
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "PROFILE\tACCOUNT\tROLE\tIDP\tCREDENTIALS\tCHAINS")
 	for _, s := range st {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Profile, orDash(s.AccountID), orDash(s.RoleName), orDash(s.IdP),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Profile, orDash(s.AccountID), orDash(s.RoleName), orDash(idpHost(s.IdP)),
 			credentialsText(s, now), orDash(chainList(s.Chains)))
 	}
 	_ = tw.Flush()
@@ -171,6 +162,16 @@ func credentialsText(s profileStatus, now time.Time) string {
 		t += " (credential_process)"
 	}
 	return t
+}
+
+// idpHost is the host of an IdP setting (a host, host:port or URL), for
+// the status table; -o json has the whole setting.
+func idpHost(v string) string {
+	if u, err := url.Parse(v); err == nil && u.Host != "" {
+		return u.Host
+	}
+	h, _, _ := strings.Cut(v, "/")
+	return h
 }
 
 func chainList(cs []chainStatus) string {

@@ -8,16 +8,21 @@ import (
 
 // statusFixture is one managed profile in the shape kind names: valid (an
 // hour left), expired (two hours ago), none (no credentials), cp
-// (credential_process).
-func statusFixture(kind string, now time.Time) []awsconfig.Managed {
-	m := awsconfig.Managed{Name: "p", Settings: map[string]string{"samlogin_role_arn": "arn:aws:iam::123456789012:role/Admin"}}
+// (credential_process, with cached credentials valid for cached, or none
+// when cached is 0).
+func statusFixture(kind string, now time.Time, cached time.Duration) []*awsconfig.Profile {
+	p := &awsconfig.Profile{Name: "p", Exists: true, Managed: true, Source: awsconfig.SourceNone,
+		Identity: awsconfig.Identity{RoleARN: "arn:aws:iam::123456789012:role/Admin"}}
 	switch kind {
 	case "valid":
-		m.HasCredentials, m.Expires = true, now.Add(time.Hour)
+		p.Source, p.Credentials = awsconfig.SourceFile, &awsconfig.Credentials{Expiration: now.Add(time.Hour)}
 	case "expired":
-		m.HasCredentials, m.Expires = true, now.Add(-2*time.Hour)
+		p.Source, p.Credentials = awsconfig.SourceFile, &awsconfig.Credentials{Expiration: now.Add(-2 * time.Hour)}
 	case "cp":
-		m.CredentialProcess = "samlogin credential-process --profile p"
+		p.Source = awsconfig.SourceProcess
+		if cached != 0 {
+			p.Credentials = &awsconfig.Credentials{Expiration: now.Add(cached)}
+		}
 	}
-	return []awsconfig.Managed{m}
+	return []*awsconfig.Profile{p}
 }

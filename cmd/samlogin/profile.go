@@ -1,0 +1,392 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/samlogin/samlogin/assertion"
+	"github.com/samlogin/samlogin/awsconfig"
+	"github.com/samlogin/samlogin/idp"
+	"github.com/samlogin/samlogin/internal/lazyre"
+)
+
+// newStore is the one reader of what profiles hold (awsconfig.Store).
+func newStore(env *Env, lo *loginOptions) *awsconfig.Store {
+	return &awsconfig.Store{Paths: awsconfig.DefaultPaths(env.Getenv, env.Home), Cache: credCache(env, lo)}
+}
+
+// differs says what, of the inputs given now, the profile does not hold
+// ("" when it holds all of it): the identity (IdP, user, role or --role
+// pattern, partition), and for a login also the duration, chains,
+// credential_process, region and output format it would write. A profile
+// that does not exist, or holds no credentials, always differs.
+func (f *flow) differs() string {
+	if r := f.differsIdentity(); r != "" {
+		return r
+	}
+	lo, p := f.lo, f.prof
+	switch {
+	case f.duration != 0 && !sameDuration(p.Settings[awsconfig.SettingPrefix+"duration"], f.duration):
+		return "--duration"
+	case lo.credentialProcess != (p.Source == awsconfig.SourceProcess):
+		return "--credential-process"
+	case lo.region != "" && lo.region != p.Region:
+		return "--region"
+	case lo.awsOutput != "" && lo.awsOutput != p.Output:
+		return "--aws-output"
+	}
+	for _, c := range f.chains {
+		if !slices.ContainsFunc(p.Chains, func(h awsconfig.ChainedProfile) bool { return h.Name == c.Name && h.RoleARN == c.RoleARN }) {
+			return "--chain " + c.Name
+		}
+	}
+	return ""
+}
+
+// differsIdentity is differs for the identity alone: what exec, env,
+// console and credential-process compare before they use a profile's
+// credentials.
+func (f *flow) differsIdentity() string {
+	lo, p := f.lo, f.prof
+	switch {
+	case !p.Exists:
+		return "the profile does not exist"
+	case p.Credentials == nil:
+		return "the profile holds no credentials"
+	case lo.hasIdP() && awsconfig.NormalizeIdP(lo.describe()) != awsconfig.NormalizeIdP(p.Identity.IdP):
+		return "the IdP"
+	case lo.username != "" && !strings.EqualFold(lo.username, p.Identity.Username):
+		return "--username"
+	case lo.roleARN != "" && lo.roleARN != p.Identity.RoleARN:
+		return "--role-arn"
+	case lo.role != "" && !matchesRole(lo.role, p.Identity.RoleARN):
+		return "--role"
+	case f.fs.Changed("partition") && p.Identity.Partition != "" && lo.partition != p.Identity.Partition:
+		return "--partition"
+	case f.policy != "" || len(lo.policyARNs) > 0:
+		return "a session policy"
+	}
+	return ""
+}
+
+// matchesRole reports whether the --role pattern picks roleARN.
+func matchesRole(pattern, roleARN string) bool {
+	r, err := assertion.ParseRoleARN(roleARN)
+	if err != nil {
+		return false
+	}
+	return len((&assertion.Assertion{Roles: []assertion.Role{r}}).MatchRoles(pattern)) == 1
+}
+
+func sameDuration(stored string, d time.Duration) bool {
+	sd, err := parseDuration(stored)
+	return err == nil && sd == d
+}
+
+// reusable finds valid credentials that samlogin already holds for the
+// identity asked for now (the profile's own, another profile's, or the
+// credential cache's), so that a login that only changes what is written
+// (a new profile name, a region, chains, credential_process) needs no new
+// sign-in and no new MFA. The role must be known (--role-arn, the stored
+// role, or a --role pattern that the profile's role matches), and nothing
+// may ask for other credentials (--duration changed, a session policy).
+func (f *flow) reusable() (assertion.Role, *awsconfig.Credentials, string) {
+	lo, p := f.lo, f.prof
+	if !lo.hasIdP() || lo.username == "" || f.policy != "" || len(lo.policyARNs) > 0 || lo.noCache {
+		return assertion.Role{}, nil, ""
+	}
+	if f.fs.Changed("duration") && !sameDuration(p.Settings[awsconfig.SettingPrefix+"duration"], f.duration) {
+		return assertion.Role{}, nil, ""
+	}
+	roleARN := lo.roleARN
+	if roleARN == "" && lo.role != "" && matchesRole(lo.role, p.Identity.RoleARN) {
+		roleARN = p.Identity.RoleARN
+	}
+	role, err := assertion.ParseRoleARN(roleARN)
+	if err != nil {
+		return assertion.Role{}, nil, ""
+	}
+	id := awsconfig.Identity{IdP: lo.describe(), Username: lo.username, RoleARN: roleARN}
+	now := f.env.Now()
+	var creds *awsconfig.Credentials
+	var from string
+	if f.differsIdentity() == "" && p.ValidFor(now, lo.minTTL) {
+		creds, from = p.Credentials, "profile "+p.Name
+	} else if creds, from = f.store.FindValid(id, lo.minTTL); creds == nil {
+		return assertion.Role{}, nil, ""
+	}
+	if p.Identity.RoleARN == roleARN {
+		role.PrincipalARN = p.Settings[awsconfig.SettingPrefix+"principal_arn"]
+	}
+	return role, creds, from
+}
+
+// chainsWithSession gives each chained profile the user's session name
+// (the session part of the assumed-role ARN), so that CloudTrail names the
+// person who assumed the chained role.
+func (f *flow) chainsWithSession(c *awsconfig.Credentials) []awsconfig.Chain {
+	name := awsconfig.SessionName(c.AssumedRoleARN)
+	out := slices.Clone(f.chains)
+	for i := range out {
+		if name != "samlogin" {
+			out[i].SessionName = name
+		}
+	}
+	return out
+}
+
+// regionToWrite is the region written to the profile: --region (or the
+// stored one), else, when no AWS_REGION or AWS_DEFAULT_REGION gives one,
+// the partition's default region, where STS was called: a profile without
+// a region makes 'aws --profile P' fail.
+func (f *flow) regionToWrite(partition string) string {
+	if f.lo.region != "" {
+		return f.lo.region
+	}
+	if f.env.Getenv("AWS_REGION") != "" || f.env.Getenv("AWS_DEFAULT_REGION") != "" {
+		return ""
+	}
+	return awsconfig.DefaultRegion(partition)
+}
+
+var regionRe = lazyre.New(`^[a-z]{2,3}(-[a-z]+)+-\d{1,2}$`)
+
+// checkRegion refuses a --region that is not shaped like a region name,
+// before any network (a flag taken as its value, such as "--no-prompt").
+func checkRegion(region string) error {
+	if region == "" || regionRe().MatchString(region) {
+		return nil
+	}
+	return usagef("--region %q is not a region name (such as eu-west-1 or us-gov-west-1)", region)
+}
+
+// checkStorable refuses, before any sign-in, a setting the config file
+// cannot hold: a value with a line break, a leading or trailing space, or a
+// leading quote or comment character would come back changed.
+func checkStorable(fs *pflag.FlagSet) error {
+	for _, s := range settingKeys {
+		f := fs.Lookup(s.flag)
+		if f == nil || !f.Changed || !strings.HasPrefix(s.key, awsconfig.SettingPrefix) {
+			continue
+		}
+		v := f.Value.String()
+		if sv, ok := f.Value.(pflag.SliceValue); ok {
+			v = strings.Join(sv.GetSlice(), ",")
+		}
+		if v == "" {
+			continue
+		}
+		if strings.ContainsAny(v, "\r\n\x00") || strings.TrimSpace(v) != v || strings.ContainsAny(v[:1], `"';#`) {
+			return usagef("--%s %q: ~/.aws/config cannot store that value (a line break, a leading or trailing space, or a leading quote, ; or #)", s.flag, v)
+		}
+	}
+	return nil
+}
+
+// readRegular reads a file the user named, refusing what is not a regular
+// file (a FIFO would block) and anything over maxInputFile.
+func readRegular(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	if fi.Size() > maxInputFile {
+		return nil, fmt.Errorf("%s is larger than %d MiB", path, maxInputFile>>20)
+	}
+	return os.ReadFile(path)
+}
+
+const maxInputFile = 16 << 20
+
+// noSignInError says why samlogin cannot get credentials for a profile
+// that names no IdP, and what to run.
+func noSignInError(p *awsconfig.Profile, now time.Time) error {
+	switch {
+	case !p.Exists:
+		return usagef("profile %s does not exist; to create it, give --adfs-host HOST, --idp-url URL or --assertion-file FILE", p.Name)
+	case p.Credentials != nil && p.Source == awsconfig.SourceFile && p.Identity.IdP == "":
+		exp := p.Credentials.Expiration
+		what := "are about to expire"
+		if exp.IsZero() {
+			what = "have no known expiry"
+		} else if !now.Before(exp) {
+			what = fmt.Sprintf("expired at %s (%s)", localTime(exp), ago(now, exp))
+		} else {
+			what = fmt.Sprintf("expire at %s (in %s)", localTime(exp), left(exp.Sub(now)))
+		}
+		return withHint(fmt.Errorf("the credentials of profile %s %s, and it was written from a saved assertion: samlogin cannot sign in again by itself", p.Name, what),
+			fmt.Sprintf("run 'samlogin login --assertion-file FILE --profile %s' with a fresh SAMLResponse, or sign in with --adfs-host/--idp-url", p.Name))
+	}
+	return usagef("nothing to sign in with for profile %s: give --adfs-host HOST, --idp-url URL or --assertion-file FILE", p.Name)
+}
+
+// gotCredentials are a profile's credentials for exec, env, console and
+// credential-process.
+type gotCredentials struct {
+	*awsconfig.Credentials
+	Region  string
+	RoleARN string // the role they are a session of
+	Chained bool
+	// Settings are those of the profile that signs in with SAML (the
+	// source of a chain).
+	Settings map[string]string
+}
+
+// getCredentials returns the profile's credentials now, whatever wrote them:
+// its own (credentials file, or the cache for credential_process) while
+// valid beyond --min-ttl and for the identity asked for; for a chained
+// profile, an AssumeRole with its source profile's; else from a sign-in
+// (one per identity across processes: awsconfig.CredentialCache.Get),
+// which refreshes the keys of a profile kept in the credentials file.
+//
+// --timeout bounds all of it (not the command exec runs after).
+func getCredentials(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginOptions, p idp.Prompter) (*gotCredentials, error) {
+	ctx, cancel := withTimeout(ctx, lo.timeout)
+	defer cancel()
+	return credentialsOf(ctx, env, fs, lo, p, nil)
+}
+
+func credentialsOf(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginOptions, p idp.Prompter, via []string) (*gotCredentials, error) {
+	f, err := newFlow(env, fs, lo, p)
+	if err != nil {
+		return nil, err
+	}
+	prof := f.prof
+	if prof.Source == awsconfig.SourceChain && lo.assertionFile == "" && !lo.hasIdP() {
+		return f.chainCredentials(ctx, via)
+	}
+	got := func(c *awsconfig.Credentials) *gotCredentials {
+		return &gotCredentials{Credentials: c, Region: lo.region, RoleARN: cmp.Or(lo.roleARN, prof.Identity.RoleARN), Settings: prof.Settings}
+	}
+	now := env.Now()
+	if !lo.force && lo.assertionFile == "" && f.differsIdentity() == "" && prof.ValidFor(now, lo.minTTL) {
+		return got(prof.Credentials), nil
+	}
+	if err := f.canSignIn(); err != nil {
+		return nil, err
+	}
+	var role assertion.Role
+	fetch := func(ctx context.Context) (*awsconfig.Credentials, error) {
+		a, err := f.assertion(ctx)
+		if err != nil {
+			if errors.Is(err, idp.ErrNoPrompt) {
+				return nil, withHint(fmt.Errorf("profile %s needs a sign-in: %w", f.profile, err),
+					fmt.Sprintf("run 'samlogin --profile %s' once on a terminal", f.profile))
+			}
+			return nil, err
+		}
+		if role, err = chooseRole(a, lo, f.prompt); err != nil {
+			return nil, err
+		}
+		return f.assume(ctx, a, role)
+	}
+	var creds *awsconfig.Credentials
+	if lo.assertionFile != "" {
+		creds, err = fetch(ctx) // a saved assertion: no cache
+	} else {
+		margin := lo.minTTL
+		if lo.force {
+			margin = math.MaxInt64 // nothing cached is good enough
+		}
+		creds, _, err = credCache(env, lo).Get(ctx, credCacheKey(lo, f.policy), margin, fetch)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if prof.Source == awsconfig.SourceFile && prof.Managed && lo.assertionFile == "" {
+		// One truth: the profile's keys in the credentials file are the
+		// ones just obtained, so 'aws --profile P' sees them too.
+		if role.RoleARN == "" {
+			role, _ = assertion.ParseRoleARN(cmp.Or(lo.roleARN, prof.Identity.RoleARN))
+		}
+		if err := f.refreshFile(role, creds); err != nil {
+			return nil, err
+		}
+	}
+	return got(creds), nil
+}
+
+// refreshFile writes fresh keys over the profile's expired ones in the
+// credentials file, keeping its settings.
+func (f *flow) refreshFile(role assertion.Role, c *awsconfig.Credentials) error {
+	w := awsconfig.ProfileWrite{
+		Profile:         f.profile,
+		AccessKeyID:     c.AccessKeyID,
+		SecretAccessKey: c.SecretAccessKey,
+		SessionToken:    c.SessionToken,
+		Expiration:      c.Expiration,
+		PrincipalARN:    c.AssumedRoleARN,
+	}
+	if err := awsconfig.WriteProfile(f.paths, w); err != nil {
+		return fmt.Errorf("write profile %s: %w", f.profile, err)
+	}
+	return nil
+}
+
+// chainCredentials assumes the chained profile's role (role_arn) with its
+// source profile's credentials (source_profile), refreshing those first
+// when needed, as the AWS CLI does.
+func (f *flow) chainCredentials(ctx context.Context, via []string) (*gotCredentials, error) {
+	prof, lo := f.prof, f.lo
+	via = append(via, prof.Name)
+	if slices.Contains(via[:len(via)-1], prof.SourceProfile) || prof.SourceProfile == prof.Name || len(via) > 8 {
+		return nil, withHint(fmt.Errorf("profile %s: source_profile chain loops (%s -> %s)", prof.Name, strings.Join(via, " -> "), prof.SourceProfile),
+			"fix source_profile in "+f.paths.Config)
+	}
+	if lo.roleARN != "" && lo.roleARN != prof.RoleARN || lo.role != "" && !matchesRole(lo.role, prof.RoleARN) {
+		return nil, usagef("profile %s is a chained profile of role %s; --role-arn and --role cannot pick another", prof.Name, prof.RoleARN)
+	}
+	sfs := pflag.NewFlagSet("source", pflag.ContinueOnError)
+	slo := &loginOptions{}
+	addLoginFlags(sfs, slo)
+	slo.profile = prof.SourceProfile
+	// How to ask and how long to wait carry over; what to sign in to is
+	// the source profile's own.
+	slo.noPrompt, slo.debug, slo.timeout, slo.minTTL, slo.force = lo.noPrompt, lo.debug, lo.timeout, lo.minTTL, lo.force
+	slo.passwordStdin, slo.mfaCode, slo.mfaMethod, slo.mfaTimeout = lo.passwordStdin, lo.mfaCode, lo.mfaMethod, lo.mfaTimeout
+	slo.noCache, slo.stsEndpoint = lo.noCache, lo.stsEndpoint
+	src, err := credentialsOf(ctx, f.env, sfs, slo, f.prompt, via)
+	if err != nil {
+		return nil, err
+	}
+	region := cmp.Or(prof.Region, src.Region)
+	out, err := awsconfig.AssumeChainedRole(ctx, awsconfig.RoleChainInput{
+		RoleARN:         prof.RoleARN,
+		SessionName:     cmp.Or(prof.RoleSessionName, awsconfig.SessionName(src.AssumedRoleARN)),
+		AccessKeyID:     src.AccessKeyID,
+		SecretAccessKey: src.SecretAccessKey,
+		SessionToken:    src.SessionToken,
+		Partition:       arnPartition(prof.RoleARN),
+		Region:          region,
+		Endpoint:        awsconfig.EndpointFromEnv(lo.stsEndpoint, f.env.Getenv),
+	})
+	if err != nil {
+		err = fmt.Errorf("assume %s (profile %s) from profile %s: %w", prof.RoleARN, prof.Name, prof.SourceProfile, err)
+		var se *awsconfig.STSError
+		if errors.As(err, &se) && se.Hint != "" {
+			return nil, withHint(err, se.Hint)
+		}
+		return nil, err
+	}
+	return &gotCredentials{Credentials: out, Region: region, RoleARN: prof.RoleARN, Chained: true, Settings: src.Settings}, nil
+}
+
+// withTimeout bounds a whole command by --timeout (0: no bound).
+func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if d <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, d)
+}
