@@ -384,14 +384,14 @@ type loginResult struct {
 	// beyond --min-ttl and samlogin did nothing; true when it wrote the
 	// profile (after a sign-in, or with valid credentials it already held
 	// for the same identity).
-	SignedIn        bool     `json:"signed_in"`
-	Profile         string   `json:"profile"`
-	AccountID       string   `json:"account_id"`
-	RoleName        string   `json:"role_name"`
-	RoleARN         string   `json:"role_arn"`
-	AssumedRoleARN  string   `json:"assumed_role_arn"`
-	Expiration      string   `json:"expiration"`
-	Region          string   `json:"region,omitempty"`
+	SignedIn       bool   `json:"signed_in"`
+	Profile        string `json:"profile"`
+	AccountID      string `json:"account_id"`
+	RoleName       string `json:"role_name"`
+	RoleARN        string `json:"role_arn"`
+	AssumedRoleARN string `json:"assumed_role_arn"`
+	Expiration     string `json:"expiration"`
+	Region         string `json:"region,omitempty"`
 	// Source is where the profile's credentials are: credentials_file or
 	// credential_process.
 	Source          string   `json:"source"`
