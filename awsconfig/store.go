@@ -1,11 +1,16 @@
 package awsconfig
 
 import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/samlogin/samlogin/assertion"
 	"github.com/samlogin/samlogin/awsconfig/ini"
+	"github.com/samlogin/samlogin/internal/atomicfile"
 	"github.com/samlogin/samlogin/internal/secret"
 )
 
@@ -163,7 +168,7 @@ func (s *Store) Names() ([]string, error) {
 // FindValid looks for credentials of identity id valid beyond margin that
 // samlogin already holds: in another profile that holds them for the same
 // IdP, user and role, or in the credential cache. It returns them and where
-// they are ("profile NAME" or "cache"), or nil. id needs a role ARN.
+// they are ("profile NAME" or "samlogin's credential cache"), or nil. id needs a role ARN.
 func (s *Store) FindValid(id Identity, margin time.Duration) (*Credentials, string) {
 	if id.RoleARN == "" || id.IdP == "" {
 		return nil, ""
@@ -177,24 +182,89 @@ func (s *Store) FindValid(id Identity, margin time.Duration) (*Credentials, stri
 		}
 	}
 	if e := s.Cache.Valid(CacheKey{IdP: id.IdP, Username: id.Username, RoleARN: id.RoleARN}, margin); e != nil {
-		return &e.Credentials, "cache"
+		return &e.Credentials, "samlogin's credential cache"
 	}
 	return nil, ""
 }
 
-// SharedCacheKey reports whether a managed profile other than name uses the
-// cache entry k (its identity), so that logging name out must keep it.
-func (s *Store) SharedCacheKey(k CacheKey, name string) bool {
-	ps, err := s.Profiles()
-	if err != nil {
-		return true // when in doubt, keep it
+// A credential cache entry is shared by the profiles of its identity; each
+// profile that uses it is named in the entry's list (KEY.profiles beside
+// KEY.json), so that logging one profile out takes its name off the list
+// and leaves the entry to the others.
+
+// Granted reports whether profile may use the cache entry k: it is on the
+// entry's list, or the entry has no list (written before lists existed).
+func (s *Store) Granted(k CacheKey, profile string) bool {
+	names, ok := s.users(k)
+	return !ok || slices.Contains(names, profile)
+}
+
+// Grant puts profile on the list of the cache entry k.
+func (s *Store) Grant(k CacheKey, profile string) error {
+	names, _ := s.users(k)
+	if slices.Contains(names, profile) {
+		return nil
 	}
-	for _, p := range ps {
-		if p.Name != name && p.CacheKey().same(k) {
-			return true
+	return s.setUsers(k, append(names, profile))
+}
+
+// Release takes profile off the list of the cache entry k, and removes the
+// entry when no profile is left on it. It reports whether it removed the
+// entry, and the profiles that still use it.
+func (s *Store) Release(k CacheKey, profile string) (removed bool, others []string, err error) {
+	if s.Cache.Load(k) == nil {
+		return false, nil, nil
+	}
+	names, ok := s.users(k)
+	if !ok { // no list: the profiles of the same identity that serve it
+		ps, err := s.Profiles()
+		if err != nil {
+			return false, nil, err
+		}
+		for _, p := range ps {
+			if p.Source == SourceProcess && p.CacheKey().same(k) {
+				names = append(names, p.Name)
+			}
 		}
 	}
-	return false
+	others = slices.DeleteFunc(slices.Clone(names), func(n string) bool { return n == profile })
+	if len(others) > 0 {
+		return false, others, s.setUsers(k, others)
+	}
+	_ = os.Remove(s.Cache.path(k, ".profiles"))
+	return true, nil, s.Cache.Remove(k)
+}
+
+func (s *Store) users(k CacheKey) ([]string, bool) {
+	data, err := readSmall(s.Cache.path(k, ".profiles"))
+	if err != nil {
+		return nil, false
+	}
+	var names []string
+	if json.Unmarshal(data, &names) != nil {
+		return nil, false
+	}
+	return names, true
+}
+
+func (s *Store) setUsers(k CacheKey, names []string) error {
+	data, _ := json.Marshal(names)
+	if err := os.MkdirAll(s.Cache.Dir, 0o700); err != nil {
+		return fmt.Errorf("credential cache: %w", err)
+	}
+	return atomicfile.Write(s.Cache.path(k, ".profiles"), append(data, '\n'), 0o600)
+}
+
+// readSmall reads a regular file of samlogin's own of at most 1 MiB.
+func readSmall(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() || fi.Size() > 1<<20 {
+		return nil, fmt.Errorf("%s is not a small regular file", path)
+	}
+	return os.ReadFile(path)
 }
 
 func (s *Store) read() (cfg, creds *ini.File, err error) {
@@ -254,7 +324,7 @@ func (s *Store) profile(cfg, creds *ini.File, name string) *Profile {
 		p.Credentials = c
 	case IsSamloginCredentialProcess(p.CredentialProcess, name):
 		p.Source = SourceProcess
-		if p.Identity.RoleARN != "" {
+		if p.Identity.RoleARN != "" && s.Granted(p.CacheKey(), name) {
 			if e := s.Cache.Load(p.CacheKey()); e != nil {
 				p.Credentials = &e.Credentials
 			}

@@ -290,7 +290,11 @@ func (f *flow) useCredentialProcess(w *awsconfig.ProfileWrite, role assertion.Ro
 	}
 	lo := *f.lo
 	lo.roleARN, lo.role = role.RoleARN, "" // stored as samlogin_role_arn for the next run
-	if err := credCache(f.env, &lo).Store(credCacheKey(&lo, f.policy), creds); err != nil {
+	k := credCacheKey(&lo, f.policy)
+	if err := credCache(f.env, &lo).Store(k, creds); err != nil {
+		return err
+	}
+	if err := f.store.Grant(k, f.profile); err != nil {
 		return err
 	}
 	w.CredentialProcess = line

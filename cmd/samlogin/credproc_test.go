@@ -65,13 +65,15 @@ func TestCredentialProcessScripts(t *testing.T) {
 	}
 	peers := newCredProcPeers(t, users)
 	whoami := newWhoAmI(t)
+	role := ststest.NewRoleSTS(t, nil)
 	params := scriptParams("testdata/credproc", map[string]string{
-		"STS_URL":    peers.sts.URL(),
-		"ADFS_HOST":  peers.adfs.Host(),
-		"ADFS_CA":    peers.adfs.CACertFile(),
-		"WHOAMI_URL": whoami.URL,
-		"ADMIN":      cpAdmin,
-		"READONLY":   cpReadOnly,
+		"ROLE_STS_URL": role.URL(),
+		"STS_URL":      peers.sts.URL(),
+		"ADFS_HOST":    peers.adfs.Host(),
+		"ADFS_CA":      peers.adfs.CACertFile(),
+		"WHOAMI_URL":   whoami.URL,
+		"ADMIN":        cpAdmin,
+		"READONLY":     cpReadOnly,
 	})
 	for name, cmd := range map[string]func(ts *testscript.TestScript, neg bool, args []string){
 		// signins USER N: the ADFS received N password posts for USER.

@@ -68,17 +68,13 @@ settings is not samlogin's, and logout refuses to touch it (exit 1).`,
 			if len(rs) == 0 {
 				fmt.Fprintf(env.Stderr, "samlogin: no profile in %s is managed by samlogin; nothing to do\n", paths.Config)
 			}
-			out := map[string]bool{}
-			for _, r := range rs {
-				out[r.Profile] = true
-			}
 			for _, r := range rs {
 				i := slices.IndexFunc(before, func(p *awsconfig.Profile) bool { return p.Name == r.Profile })
 				if i < 0 {
 					continue
 				}
 				p := before[i]
-				cache, shared, err := removeCachedCredentials(store, p, before, out)
+				cache, shared, err := removeCachedCredentials(store, p)
 				if err != nil {
 					return fmt.Errorf("logout: profile %s: remove cached credentials: %w", r.Profile, err)
 				}
@@ -97,24 +93,20 @@ settings is not samlogin's, and logout refuses to touch it (exit 1).`,
 	return cmd
 }
 
-// removeCachedCredentials removes the credential cache entry of p's
-// identity, unless a profile that stays signed in (not in out) uses the
-// same entry: logging one profile out never signs another out. It reports
-// whether it removed the entry, and the profile that kept it.
-func removeCachedCredentials(store *awsconfig.Store, p *awsconfig.Profile, all []*awsconfig.Profile, out map[string]bool) (bool, string, error) {
+// removeCachedCredentials takes p off the list of profiles that use its
+// credential cache entry, and removes the entry when no profile is left on
+// it: logging one profile out never signs another out. It reports whether it
+// removed the entry, and a profile that keeps it.
+func removeCachedCredentials(store *awsconfig.Store, p *awsconfig.Profile) (bool, string, error) {
 	k := p.CacheKey()
 	if k.RoleARN == "" || k.IdP == "" {
 		return false, "", nil
 	}
-	for _, o := range all {
-		if !out[o.Name] && o.CacheKey().Same(k) {
-			return false, o.Name, nil
-		}
+	removed, others, err := store.Release(k, p.Name)
+	if len(others) > 0 {
+		return false, others[0], err
 	}
-	if store.Cache.Load(k) == nil {
-		return false, "", nil
-	}
-	return true, "", store.Cache.Remove(k)
+	return removed, "", err
 }
 
 // forgetSignIn removes the sign-in kept for a few minutes (the assertion

@@ -101,7 +101,7 @@ func sameDuration(stored string, d time.Duration) bool {
 // may ask for other credentials (--duration changed, a session policy).
 func (f *flow) reusable() (assertion.Role, *awsconfig.Credentials, string) {
 	lo, p := f.lo, f.prof
-	if !lo.hasIdP() || lo.username == "" || f.policy != "" || len(lo.policyARNs) > 0 || lo.noCache {
+	if !lo.hasIdP() || lo.username == "" || f.policy != "" || len(lo.policyARNs) > 0 {
 		return assertion.Role{}, nil, ""
 	}
 	if f.fs.Changed("duration") && !sameDuration(p.Settings[awsconfig.SettingPrefix+"duration"], f.duration) {
@@ -296,11 +296,14 @@ func credentialsOf(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginOp
 	if lo.assertionFile != "" {
 		creds, err = fetch(ctx) // a saved assertion: no cache
 	} else {
+		k := credCacheKey(lo, f.policy)
 		margin := lo.minTTL
-		if lo.force {
-			margin = math.MaxInt64 // nothing cached is good enough
+		if lo.force || prof.Source == awsconfig.SourceProcess && !f.store.Granted(k, prof.Name) {
+			margin = math.MaxInt64 // nothing cached is good enough (--force, or signed out)
 		}
-		creds, _, err = credCache(env, lo).Get(ctx, credCacheKey(lo, f.policy), margin, fetch)
+		if creds, _, err = credCache(env, lo).Get(ctx, k, margin, fetch); err == nil && prof.Source == awsconfig.SourceProcess {
+			err = f.store.Grant(k, prof.Name)
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -356,7 +359,7 @@ func (f *flow) chainCredentials(ctx context.Context, via []string) (*gotCredenti
 	// the source profile's own.
 	slo.noPrompt, slo.debug, slo.timeout, slo.minTTL, slo.force = lo.noPrompt, lo.debug, lo.timeout, lo.minTTL, lo.force
 	slo.passwordStdin, slo.mfaCode, slo.mfaMethod, slo.mfaTimeout = lo.passwordStdin, lo.mfaCode, lo.mfaMethod, lo.mfaTimeout
-	slo.noCache, slo.stsEndpoint = lo.noCache, lo.stsEndpoint
+	slo.noCache = lo.noCache
 	src, err := credentialsOf(ctx, f.env, sfs, slo, f.prompt, via)
 	if err != nil {
 		return nil, err
