@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/samlogin/samlogin/assertion"
 	"github.com/samlogin/samlogin/awsconfig/ini"
 	"github.com/samlogin/samlogin/internal/atomicfile"
 	"github.com/samlogin/samlogin/internal/secret"
@@ -306,8 +305,8 @@ func (s *Store) profile(cfg, creds *ini.File, name string) *Profile {
 	if p.Identity.RoleARN == "" {
 		p.Identity.RoleARN = roleOfSession(principal)
 	}
-	if r, err := assertion.ParseRoleARN(p.Identity.RoleARN); err == nil {
-		p.Identity.Partition = r.Partition
+	if parts := strings.SplitN(p.Identity.RoleARN, ":", 3); len(parts) == 3 && parts[0] == "arn" {
+		p.Identity.Partition = parts[1] // no regexp: this runs on every credential_process cache hit
 	}
 
 	switch {

@@ -16,7 +16,6 @@ import (
 	"github.com/samlogin/samlogin/assertion"
 	"github.com/samlogin/samlogin/awsconfig"
 	"github.com/samlogin/samlogin/idp"
-	"github.com/samlogin/samlogin/internal/lazyre"
 )
 
 // newStore is the one reader of what profiles hold (awsconfig.Store).
@@ -158,15 +157,32 @@ func (f *flow) regionToWrite(partition string) string {
 	return awsconfig.DefaultRegion(partition)
 }
 
-var regionRe = lazyre.New(`^[a-z]{2,3}(-[a-z]+)+-\d{1,2}$`)
-
-// checkRegion refuses a --region that is not shaped like a region name,
-// before any network (a flag taken as its value, such as "--no-prompt").
+// checkRegion refuses a --region that is not shaped like a region name
+// (letters-letters-digits: eu-west-1, us-gov-west-1), before any network
+// (a flag taken as its value, such as "--no-prompt"). No regexp: this runs
+// on every credential_process cache hit.
 func checkRegion(region string) error {
-	if region == "" || regionRe().MatchString(region) {
+	if region == "" || isRegionName(region) {
 		return nil
 	}
 	return usagef("--region %q is not a region name (such as eu-west-1 or us-gov-west-1)", region)
+}
+
+func isRegionName(s string) bool {
+	parts := strings.Split(s, "-")
+	if len(parts) < 3 || len(parts[0]) < 2 || len(parts[0]) > 3 {
+		return false
+	}
+	last := parts[len(parts)-1]
+	if len(last) > 2 || strings.Trim(last, "0123456789") != "" || last == "" {
+		return false
+	}
+	for _, p := range parts[:len(parts)-1] {
+		if p == "" || strings.Trim(p, "abcdefghijklmnopqrstuvwxyz") != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // checkStorable refuses, before any sign-in, a setting the config file
@@ -251,10 +267,10 @@ type gotCredentials struct {
 // (one per identity across processes: awsconfig.CredentialCache.Get),
 // which refreshes the keys of a profile kept in the credentials file.
 //
-// --timeout bounds all of it (not the command exec runs after).
+// --timeout bounds all of it (not the command exec runs after). The bound
+// starts after the local reads, which are of regular files only: a cache
+// hit of credential_process sets no timer at all.
 func getCredentials(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginOptions, p idp.Prompter) (*gotCredentials, error) {
-	ctx, cancel := withTimeout(ctx, lo.timeout)
-	defer cancel()
 	return credentialsOf(ctx, env, fs, lo, p, nil)
 }
 
@@ -277,6 +293,8 @@ func credentialsOf(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginOp
 	if err := f.canSignIn(); err != nil {
 		return nil, err
 	}
+	ctx, cancel := withTimeout(ctx, lo.timeout)
+	defer cancel()
 	var role assertion.Role
 	fetch := func(ctx context.Context) (*awsconfig.Credentials, error) {
 		a, err := f.assertion(ctx)
@@ -343,6 +361,8 @@ func (f *flow) refreshFile(role assertion.Role, c *awsconfig.Credentials) error 
 // when needed, as the AWS CLI does.
 func (f *flow) chainCredentials(ctx context.Context, via []string) (*gotCredentials, error) {
 	prof, lo := f.prof, f.lo
+	ctx, cancel := withTimeout(ctx, lo.timeout) // the source's sign-in and AssumeRole
+	defer cancel()
 	via = append(via, prof.Name)
 	if slices.Contains(via[:len(via)-1], prof.SourceProfile) || prof.SourceProfile == prof.Name || len(via) > 8 {
 		return nil, withHint(fmt.Errorf("profile %s: source_profile chain loops (%s -> %s)", prof.Name, strings.Join(via, " -> "), prof.SourceProfile),
