@@ -186,6 +186,17 @@ func newFlow(env *Env, fs *pflag.FlagSet, lo *loginOptions, p idp.Prompter) (*fl
 	if err := checkStorable(fs); err != nil {
 		return nil, err
 	}
+	if lo.credentialProcess {
+		// The credential_process line names samlogin's own path: refuse one
+		// the config file cannot hold now, not after the sign-in.
+		line, err := credentialProcessLine(f.profile)
+		if err != nil {
+			return nil, err
+		}
+		if strings.ContainsAny(line, "\r\n\x00") {
+			return nil, fmt.Errorf("samlogin's own path %q cannot be written as a credential_process line; install samlogin in a folder without line breaks in its name", line)
+		}
+	}
 	if f.duration, err = parseDuration(lo.duration); err != nil {
 		return nil, err
 	}
