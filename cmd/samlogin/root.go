@@ -18,8 +18,11 @@ var (
 	commit  = "unknown"
 )
 
+// versionString is what --version prints. A `go install` build has no
+// ldflags: it reports what runtime/debug.ReadBuildInfo recorded instead.
 func versionString() string {
-	return fmt.Sprintf("samlogin %s (commit %s, %s %s/%s)\n", version, commit, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	v, c := versionCommit()
+	return fmt.Sprintf("samlogin %s (commit %s, %s %s/%s)\n", v, c, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }
 
 // run is the whole program: it parses args, runs one command and turns its
