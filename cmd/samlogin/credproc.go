@@ -80,7 +80,7 @@ func fastCommand(ctx context.Context, args []string, env *Env) (int, bool) {
 	err := fs.Parse(args[1:])
 	switch {
 	case err != nil:
-		err = &usageError{msg: err.Error()}
+		err = flagError("samlogin credential-process", fs, err)
 	case fs.NArg() > 0:
 		err = usagef("credential-process takes no arguments, got %q", fs.Args())
 	default:

@@ -79,7 +79,7 @@ Bare 'samlogin' with flags is 'samlogin login'.`,
   samlogin parse samlresponse.log
   samlogin login --assertion-file samlresponse.log --profile prod-admin \
       --role-arn arn:aws:iam::123456789012:role/Admin --region eu-west-1`,
-		Args:          cobra.NoArgs,
+		Args:          commandArgs, // no arguments; "did you mean" for a mistyped command
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Version:       version,
@@ -87,11 +87,12 @@ Bare 'samlogin' with flags is 'samlogin login'.`,
 			return runLogin(cmd.Context(), env, cmd, lo)
 		},
 	}
+	root.SuggestionsMinimumDistance = 2
 	root.SetVersionTemplate(versionString())
 	root.SetIn(env.Stdin)
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{msg: err.Error()} })
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return flagError(c.CommandPath(), c.Flags(), err) })
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		*ran = true
 		return applyEnv(cmd.Flags(), env)
