@@ -114,6 +114,7 @@ Bare 'samlogin' with flags is 'samlogin login'.`,
 	root.AddCommand(login, newParseCmd(env))
 	root.AddCommand(newStatusCmd(env), newLogoutCmd(env), newConsoleCmd(env))
 	root.AddCommand(newCredentialProcessCmd(env), newExecCmd(env), newEnvCmd(env))
+	registerCompletions(root, env)
 	// `completion tcsh` is a mistake, not a request for help on stdout
 	// (which `> completion-file` would quietly save).
 	root.InitDefaultCompletionCmd()
