@@ -216,6 +216,8 @@ func (f *flow) assertion(ctx context.Context) (*assertion.Assertion, error) {
 
 // assume calls STS AssumeRoleWithSAML for role.
 func (f *flow) assume(ctx context.Context, a *assertion.Assertion, role assertion.Role) (*awsconfig.Credentials, error) {
+	f, stopProgress := f.stsProgress(role) // "waiting for STS at ..." on a terminal
+	defer stopProgress()
 	d := f.duration
 	if d == 0 && a.SessionDuration > 0 {
 		d = time.Duration(a.SessionDuration) * time.Second

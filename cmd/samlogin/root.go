@@ -34,6 +34,9 @@ func run(ctx context.Context, args []string, env *Env) int {
 		fmt.Fprint(env.Stdout, versionString())
 		return exitOK
 	}
+	if env.StderrTTY && env.line == nil {
+		env.line = &termLine{w: env.Stderr} // the waits show their progress
+	}
 	if code, ok := fastCommand(ctx, args, env); ok { // credential-process, without cobra
 		return code
 	}
