@@ -389,10 +389,7 @@ func chooseRole(a *assertion.Assertion, lo *loginOptions, p idp.Prompter) (asser
 	case len(a.Roles) == 1:
 		return a.Roles[0], nil
 	}
-	opts := make([]string, len(a.Roles))
-	for i, r := range a.Roles {
-		opts[i] = fmt.Sprintf("%s  %-30s  %s", r.AccountID, r.RoleName, r.RoleARN)
-	}
+	opts := roleOptions(a.Roles) // rows that fit 80 columns
 	i, err := p.Select("Role to assume", opts)
 	if err != nil {
 		if isNoPrompt(err) {
