@@ -104,6 +104,7 @@ func report(ctx context.Context, env *Env, err error) int {
 	if ctx.Err() != nil {
 		err = ctx.Err()
 	}
+	err = nameEnvSources(err, env)
 	fmt.Fprintf(env.Stderr, "samlogin: %s\n", message(err))
 	fmt.Fprint(env.Stderr, detail(err))
 	return exitCode(err)

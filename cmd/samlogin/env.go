@@ -29,6 +29,9 @@ type Env struct {
 	// line is the progress line of the terminal behind Stderr (set by run
 	// when StderrTTY); nil: no progress is shown.
 	line *termLine
+	// fromEnv maps the flags that applyEnv set from their SAMLOGIN_* twins
+	// to those variables, for error lines.
+	fromEnv map[string]string
 }
 
 func systemEnv() *Env {

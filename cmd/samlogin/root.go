@@ -59,6 +59,7 @@ func run(ctx context.Context, args []string, env *Env) int {
 	if ue := (*usageError)(nil); errors.As(err, &ue) && ue.cmd == "" && cmd != nil {
 		ue.cmd = cmd.CommandPath()
 	}
+	err = nameEnvSources(err, env)
 	fmt.Fprintf(env.Stderr, "samlogin: %s\n", message(err))
 	fmt.Fprint(env.Stderr, detail(err))
 	return exitCode(err)
@@ -154,7 +155,12 @@ func applyEnv(fs *pflag.FlagSet, env *Env) error {
 		}
 		if serr := fs.Set(f.Name, v); serr != nil {
 			err = usagef("%s=%q: %v", envName(f.Name), v, serr)
+			return
 		}
+		if env.fromEnv == nil {
+			env.fromEnv = map[string]string{}
+		}
+		env.fromEnv[f.Name] = envName(f.Name) // for the error line (nameEnvSources)
 	})
 	return err
 }
