@@ -106,9 +106,41 @@ Bare 'samlogin' with flags is 'samlogin login'.`,
 	login := &cobra.Command{
 		Use:   "login [flags]",
 		Short: "Sign in and write an AWS profile (the default command)",
-		Example: `  samlogin login --assertion-file samlresponse.log --profile prod-admin \
+		Long: `login signs in at your identity provider, picks one of the roles of the SAML
+assertion it returns (--role-arn, --role PATTERN, or a question), assumes it
+with STS AssumeRoleWithSAML, and writes the temporary credentials to profile P
+of ~/.aws/credentials. The settings that sign in again (IdP, user name, role,
+region) go to [profile P] of ~/.aws/config, so the next 'samlogin --profile P'
+asks only for the password and the second factor.
+
+The assertion comes from one of:
+  --adfs-host HOST      ADFS (host, host:port or URL of its sign-on page)
+  --idp-url URL         any other SAML portal (SimpleSAMLphp, Shibboleth,
+                        Keycloak, PingFederate...): the URL that starts an
+                        IdP-initiated sign-in to AWS
+  --assertion-file F    a SAMLResponse saved from the browser (- for stdin)
+
+The password is asked on the terminal without echo, or read from
+--password-stdin, SAMLOGIN_PASSWORD or --password-command; never from an
+argument. While the profile's credentials stay valid longer than --min-ttl,
+login does nothing; --force signs in anyway. Bare 'samlogin' is 'samlogin login'.`,
+		Example: `  # ADFS, the first time: the settings are stored in ~/.aws/config
+  samlogin login --adfs-host adfs.corp.example.com --username 'CORP\alice' \
+      --profile prod-admin --region eu-west-1
+  samlogin login --profile prod-admin        # later: only the password is asked
+
+  # any other SAML portal
+  samlogin login --profile dev \
+      --idp-url 'https://sso.example.com/saml2/idp/SSOService.php?spentityid=urn:amazon:webservices'
+
+  # a SAMLResponse saved from the browser, no IdP
+  samlogin login --assertion-file samlresponse.log --profile prod-admin \
       --role-arn arn:aws:iam::123456789012:role/Admin --region eu-west-1 \
-      --chain prod-deploy=arn:aws:iam::210987654321:role/WebDeploy`,
+      --chain prod-deploy=arn:aws:iam::210987654321:role/WebDeploy
+
+  # no terminal (CI): password from a command, the role by pattern
+  samlogin login --adfs-host adfs.corp.example.com -u 'CORP\ci' --role Admin \
+      --password-command 'pass show corp/ci' --profile ci --no-prompt`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runLogin(cmd.Context(), env, cmd, lo)
