@@ -9,16 +9,27 @@ import (
 	"github.com/samlogin/samlogin/awsconfig"
 )
 
-// flagValues are the values the shells complete for a flag, by flag name,
-// and for --output by command (parse has a table).
-var flagValues = map[string][]string{
-	"format":     {"bash", "env-no-export", "fish", "powershell", "cmd", "json"},
-	"partition":  {"aws", "aws-us-gov", "aws-cn"},
-	"aws-output": {"json", "text", "table", "yaml", "yaml-stream"},
-	"output":     {"text", "json"},
-}
+// valueFlags are the flags whose values the shells complete.
+var valueFlags = []string{"format", "partition", "aws-output", "output"}
 
-var outputValues = map[string][]string{"parse": {"text", "table", "json"}}
+// flagValues are the values of a value flag of command cmd (a function, not
+// a map: credential-process's fast path pays nothing for it).
+func flagValues(cmd, flag string) []string {
+	switch flag {
+	case "format":
+		return []string{"bash", "env-no-export", "fish", "powershell", "cmd", "json"}
+	case "partition":
+		return []string{"aws", "aws-us-gov", "aws-cn"}
+	case "aws-output":
+		return []string{"json", "text", "table", "yaml", "yaml-stream"}
+	case "output":
+		if cmd == "parse" {
+			return []string{"text", "table", "json"}
+		}
+		return []string{"text", "json"}
+	}
+	return nil
+}
 
 // registerCompletions gives every command's --profile the profiles of the
 // AWS files and its value flags their values (`completion`'s shells are
@@ -39,14 +50,10 @@ func registerCompletions(root *cobra.Command, env *Env) {
 				return out, cobra.ShellCompDirectiveNoFileComp
 			})
 		}
-		for name, values := range flagValues {
-			if fs.Lookup(name) == nil {
-				continue
+		for _, name := range valueFlags {
+			if fs.Lookup(name) != nil {
+				_ = c.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(flagValues(c.Name(), name), cobra.ShellCompDirectiveNoFileComp))
 			}
-			if name == "output" && outputValues[c.Name()] != nil {
-				values = outputValues[c.Name()]
-			}
-			_ = c.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
 		}
 		for _, sub := range c.Commands() {
 			walk(sub)

@@ -5,10 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/samlogin/samlogin/idp"
+	"github.com/samlogin/samlogin/internal/lazyre"
 )
 
 // Exit codes, documented in README.md.
@@ -146,8 +146,9 @@ func detail(err error) string {
 // have two shapes, and people try the third.
 const adfsRejectedHint = "check the password and the username format (DOMAIN\\user or user@domain); samlogin did not retry, so it cannot have locked your account"
 
-// flagMention finds the flags an error message names.
-var flagMention = regexp.MustCompile(`--([a-z][a-z0-9-]*)`)
+// flagMention finds the flags an error message names (compiled on first
+// use: credential-process's cache hit never pays for it).
+var flagMention = lazyre.New(`--([a-z][a-z0-9-]*)`)
 
 // envNamedError is an error about flags whose values came from their
 // SAMLOGIN_* twins: the user never typed "--output", so the line says where
@@ -169,7 +170,7 @@ func nameEnvSources(err error, env *Env) error {
 	msg := err.Error()
 	var parts []string
 	seen := map[string]bool{}
-	for _, m := range flagMention.FindAllStringSubmatch(msg, -1) {
+	for _, m := range flagMention().FindAllStringSubmatch(msg, -1) {
 		v, ok := env.fromEnv[m[1]]
 		if ok && !seen[v] && !strings.Contains(msg, v) {
 			seen[v] = true
