@@ -178,3 +178,17 @@ func (f *recordingPrompter) Secret(string) (secret.String, error) {
 	return secret.New("pw"), nil
 }
 func (f *recordingPrompter) Select(string, []string) (int, error) { return 0, nil }
+
+func TestRunSetsTheLineOnATerminal(t *testing.T) {
+	var buf bytes.Buffer
+	env := &Env{Stdout: &buf, Stderr: &buf, StderrTTY: true, Now: time.Now}
+	run(t.Context(), []string{"--no-such-flag"}, env)
+	if env.line == nil || env.line.w != &buf {
+		t.Fatal("run did not give a terminal's stderr its progress line")
+	}
+	pg, e := startProgress(env, "x")
+	defer pg.stop()
+	if e == env {
+		t.Error("startProgress on a terminal kept the env whose stderr does not erase the line")
+	}
+}
