@@ -6,13 +6,21 @@ COMMIT   ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS  := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 GOTEST   ?= $(GO) test -p 2
 FUZZTIME ?= 10s
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
 
-.PHONY: build demo test test-unit check fmt vet tidy fuzz bench clean
+.PHONY: build install demo test test-unit check fmt vet tidy fuzz bench clean
 
 # Static (CGO_ENABLED=0): no dynamic loader at start-up, which matters for
 # credential_process, started once per AWS CLI call.
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/samlogin ./cmd/samlogin
+
+# make install [PREFIX=/usr/local] [BINDIR=$(PREFIX)/bin] [DESTDIR=]: the
+# static binary of `make build`, copied to $(DESTDIR)$(BINDIR)/samlogin.
+install: build
+	install -d "$(DESTDIR)$(BINDIR)"
+	install -m 0755 bin/samlogin "$(DESTDIR)$(BINDIR)/samlogin"
 
 demo: build
 	./bin/samlogin parse cmd/samlogin/testdata/sample-samlresponse.log

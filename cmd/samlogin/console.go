@@ -144,6 +144,7 @@ func runConsole(ctx context.Context, env *Env, o *consoleOptions) error {
 	if issuer == "" {
 		issuer = issuerOf(c.settings)
 	}
+	pg, _ := startProgress(env, "the AWS federation endpoint at "+federationHost(o.federationURL, partition))
 	u, err := awsconfig.SigninURL(ctx, awsconfig.SigninInput{
 		AccessKeyID:     c.accessKeyID,
 		SecretAccessKey: c.secretAccessKey,
@@ -154,6 +155,7 @@ func runConsole(ctx context.Context, env *Env, o *consoleOptions) error {
 		Destination:     dest,
 		Issuer:          issuer,
 	})
+	pg.stop()
 	if err != nil {
 		if errors.Is(err, awsconfig.ErrFederation) {
 			return withHint(err, fmt.Sprintf("the credentials of profile %s may have been revoked: sign in again with 'samlogin login --profile %s'", profile, profile))

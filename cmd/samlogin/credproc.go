@@ -79,7 +79,7 @@ func fastCommand(ctx context.Context, args []string, env *Env) (int, bool) {
 	err := fs.Parse(args[1:])
 	switch {
 	case err != nil:
-		err = &usageError{msg: err.Error()}
+		err = flagError("samlogin credential-process", fs, err)
 	case fs.NArg() > 0:
 		err = usagef("credential-process takes no arguments, got %q", fs.Args())
 	default:
@@ -106,6 +106,7 @@ func report(ctx context.Context, env *Env, err error) int {
 	if ue := (*usageError)(nil); errors.As(err, &ue) && ue.cmd == "" {
 		ue.cmd = "samlogin credential-process"
 	}
+	err = nameEnvSources(err, env)
 	fmt.Fprintf(env.Stderr, "samlogin: %s\n", message(err))
 	fmt.Fprint(env.Stderr, detail(err))
 	return exitCode(err)

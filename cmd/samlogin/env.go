@@ -26,6 +26,12 @@ type Env struct {
 	// Prompter, when set, answers every question (tests); otherwise
 	// samlogin prompts on the terminal when it can.
 	Prompter idp.Prompter
+	// line is the progress line of the terminal behind Stderr (set by run
+	// when StderrTTY); nil: no progress is shown.
+	line *termLine
+	// fromEnv maps the flags that applyEnv set from their SAMLOGIN_* twins
+	// to those variables, for error lines.
+	fromEnv map[string]string
 }
 
 func systemEnv() *Env {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/samlogin/samlogin/idp"
+	"github.com/samlogin/samlogin/internal/lazyre"
 )
 
 // Exit codes, documented in README.md.
@@ -144,3 +145,40 @@ func detail(err error) string {
 // adfsRejectedHint is the hint for a password ADFS rejected: its user names
 // have two shapes, and people try the third.
 const adfsRejectedHint = "check the password and the username format (DOMAIN\\user or user@domain); samlogin did not retry, so it cannot have locked your account"
+
+// flagMention finds the flags an error message names (compiled on first
+// use: credential-process's cache hit never pays for it).
+var flagMention = lazyre.New(`--([a-z][a-z0-9-]*)`)
+
+// envNamedError is an error about flags whose values came from their
+// SAMLOGIN_* twins: the user never typed "--output", so the line says where
+// it came from.
+type envNamedError struct {
+	err    error
+	suffix string // " (--output set by SAMLOGIN_OUTPUT)"
+}
+
+func (e *envNamedError) Error() string { return e.err.Error() + e.suffix }
+func (e *envNamedError) Unwrap() error { return e.err }
+
+// nameEnvSources adds to err the SAMLOGIN_* variables that set the flags it
+// names (see applyEnv).
+func nameEnvSources(err error, env *Env) error {
+	if err == nil || len(env.fromEnv) == 0 {
+		return err
+	}
+	msg := err.Error()
+	var parts []string
+	seen := map[string]bool{}
+	for _, m := range flagMention().FindAllStringSubmatch(msg, -1) {
+		v, ok := env.fromEnv[m[1]]
+		if ok && !seen[v] && !strings.Contains(msg, v) {
+			seen[v] = true
+			parts = append(parts, fmt.Sprintf("--%s set by %s", m[1], v))
+		}
+	}
+	if len(parts) == 0 {
+		return err
+	}
+	return &envNamedError{err: err, suffix: " (" + strings.Join(parts, ", ") + ")"}
+}

@@ -175,7 +175,7 @@ AWS_DEFAULT_REGION when the profile has a region.
 Formats: bash (also env, sh, zsh: export K=V), env-no-export (K=V), fish
 (set -gx K V), powershell ($Env:K="V"), cmd (also windows-cmd: set K=V),
 json (also process: the credential_process JSON).`,
-		Example: `  eval "$(samlogin env --profile prod)"
+		Example: `  creds=$(samlogin env --profile prod) && eval "$creds"   # not eval "$(...)": it hides a failure
   samlogin env -p prod --format fish | source
   samlogin env -p prod --format powershell | Invoke-Expression`,
 		Args: cobra.NoArgs,

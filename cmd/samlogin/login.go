@@ -247,6 +247,8 @@ func (f *flow) assertion(ctx context.Context) (*assertion.Assertion, error) {
 
 // assume calls STS AssumeRoleWithSAML for role.
 func (f *flow) assume(ctx context.Context, a *assertion.Assertion, role assertion.Role) (*awsconfig.Credentials, error) {
+	f, stopProgress := f.stsProgress(role) // "waiting for STS at ..." on a terminal
+	defer stopProgress()
 	d := f.duration
 	if d == 0 && a.SessionDuration > 0 {
 		d = time.Duration(a.SessionDuration) * time.Second
@@ -450,10 +452,7 @@ func chooseRole(a *assertion.Assertion, lo *loginOptions, p idp.Prompter) (asser
 	case len(a.Roles) == 1:
 		return a.Roles[0], nil
 	}
-	opts := make([]string, len(a.Roles))
-	for i, r := range a.Roles {
-		opts[i] = fmt.Sprintf("%s  %-30s  %s", r.AccountID, r.RoleName, r.RoleARN)
-	}
+	opts := roleOptions(a.Roles) // rows that fit 80 columns
 	i, err := p.Select("Role to assume", opts)
 	if err != nil {
 		if isNoPrompt(err) {

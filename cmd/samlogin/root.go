@@ -18,8 +18,11 @@ var (
 	commit  = "unknown"
 )
 
+// versionString is what --version prints. A `go install` build has no
+// ldflags: it reports what runtime/debug.ReadBuildInfo recorded instead.
 func versionString() string {
-	return fmt.Sprintf("samlogin %s (commit %s, %s %s/%s)\n", version, commit, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	v, c := versionCommit()
+	return fmt.Sprintf("samlogin %s (commit %s, %s %s/%s)\n", v, c, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }
 
 // run is the whole program: it parses args, runs one command and turns its
@@ -30,6 +33,9 @@ func run(ctx context.Context, args []string, env *Env) int {
 	if len(args) == 1 && (args[0] == "--version" || args[0] == "version") {
 		fmt.Fprint(env.Stdout, versionString())
 		return exitOK
+	}
+	if env.StderrTTY && env.line == nil {
+		env.line = &termLine{w: env.Stderr} // the waits show their progress
 	}
 	if code, ok := fastCommand(ctx, args, env); ok { // credential-process, without cobra
 		return code
@@ -53,6 +59,7 @@ func run(ctx context.Context, args []string, env *Env) int {
 	if ue := (*usageError)(nil); errors.As(err, &ue) && ue.cmd == "" && cmd != nil {
 		ue.cmd = cmd.CommandPath()
 	}
+	err = nameEnvSources(err, env)
 	fmt.Fprintf(env.Stderr, "samlogin: %s\n", message(err))
 	fmt.Fprint(env.Stderr, detail(err))
 	return exitCode(err)
@@ -76,7 +83,7 @@ Bare 'samlogin' with flags is 'samlogin login'.`,
   samlogin parse samlresponse.log
   samlogin login --assertion-file samlresponse.log --profile prod-admin \
       --role-arn arn:aws:iam::123456789012:role/Admin --region eu-west-1`,
-		Args:          cobra.NoArgs,
+		Args:          commandArgs, // no arguments; "did you mean" for a mistyped command
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Version:       version,
@@ -84,11 +91,12 @@ Bare 'samlogin' with flags is 'samlogin login'.`,
 			return runLogin(cmd.Context(), env, cmd, lo)
 		},
 	}
+	root.SuggestionsMinimumDistance = 2
 	root.SetVersionTemplate(versionString())
 	root.SetIn(env.Stdin)
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{msg: err.Error()} })
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return flagError(c.CommandPath(), c.Flags(), err) })
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		*ran = true
 		return applyEnv(cmd.Flags(), env)
@@ -98,9 +106,41 @@ Bare 'samlogin' with flags is 'samlogin login'.`,
 	login := &cobra.Command{
 		Use:   "login [flags]",
 		Short: "Sign in and write an AWS profile (the default command)",
-		Example: `  samlogin login --assertion-file samlresponse.log --profile prod-admin \
+		Long: `login signs in at your identity provider, picks one of the roles of the SAML
+assertion it returns (--role-arn, --role PATTERN, or a question), assumes it
+with STS AssumeRoleWithSAML, and writes the temporary credentials to profile P
+of ~/.aws/credentials. The settings that sign in again (IdP, user name, role,
+region) go to [profile P] of ~/.aws/config, so the next 'samlogin --profile P'
+asks only for the password and the second factor.
+
+The assertion comes from one of:
+  --adfs-host HOST      ADFS (host, host:port or URL of its sign-on page)
+  --idp-url URL         any other SAML portal (SimpleSAMLphp, Shibboleth,
+                        Keycloak, PingFederate...): the URL that starts an
+                        IdP-initiated sign-in to AWS
+  --assertion-file F    a SAMLResponse saved from the browser (- for stdin)
+
+The password is asked on the terminal without echo, or read from
+--password-stdin, SAMLOGIN_PASSWORD or --password-command; never from an
+argument. While the profile's credentials stay valid longer than --min-ttl,
+login does nothing; --force signs in anyway. Bare 'samlogin' is 'samlogin login'.`,
+		Example: `  # ADFS, the first time: the settings are stored in ~/.aws/config
+  samlogin login --adfs-host adfs.corp.example.com --username 'CORP\alice' \
+      --profile prod-admin --region eu-west-1
+  samlogin login --profile prod-admin        # later: only the password is asked
+
+  # any other SAML portal
+  samlogin login --profile dev \
+      --idp-url 'https://sso.example.com/saml2/idp/SSOService.php?spentityid=urn:amazon:webservices'
+
+  # a SAMLResponse saved from the browser, no IdP
+  samlogin login --assertion-file samlresponse.log --profile prod-admin \
       --role-arn arn:aws:iam::123456789012:role/Admin --region eu-west-1 \
-      --chain prod-deploy=arn:aws:iam::210987654321:role/WebDeploy`,
+      --chain prod-deploy=arn:aws:iam::210987654321:role/WebDeploy
+
+  # no terminal (CI): password from a command, the role by pattern
+  samlogin login --adfs-host adfs.corp.example.com -u 'CORP\ci' --role Admin \
+      --password-command 'pass show corp/ci' --profile ci --no-prompt`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runLogin(cmd.Context(), env, cmd, lo)
@@ -110,6 +150,7 @@ Bare 'samlogin' with flags is 'samlogin login'.`,
 	root.AddCommand(login, newParseCmd(env))
 	root.AddCommand(newStatusCmd(env), newLogoutCmd(env), newConsoleCmd(env))
 	root.AddCommand(newCredentialProcessCmd(env), newExecCmd(env), newEnvCmd(env))
+	registerCompletions(root, env)
 	// `completion tcsh` is a mistake, not a request for help on stdout
 	// (which `> completion-file` would quietly save).
 	root.InitDefaultCompletionCmd()
@@ -146,7 +187,12 @@ func applyEnv(fs *pflag.FlagSet, env *Env) error {
 		}
 		if serr := fs.Set(f.Name, v); serr != nil {
 			err = usagef("%s=%q: %v", envName(f.Name), v, serr)
+			return
 		}
+		if env.fromEnv == nil {
+			env.fromEnv = map[string]string{}
+		}
+		env.fromEnv[f.Name] = envName(f.Name) // for the error line (nameEnvSources)
 	})
 	return err
 }

@@ -97,6 +97,9 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 	if err != nil {
 		return nil, err
 	}
+	pg, env := startProgress(env, "the IdP at "+hostOf(so.describe())) // stderr erases the line first
+	defer pg.stop()
+	p = pg.pausing(p) // no progress line while a prompt is up
 	log := newLogger(env, debug)
 	caBundle := so.caBundle
 	if caBundle == "" {
