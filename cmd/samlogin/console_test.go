@@ -119,13 +119,13 @@ func TestStatusOf(t *testing.T) {
 		cached            time.Duration
 		state, text, note string
 	}{
-		{"valid", "valid", 0, "valid", "1h00m left (until " + clock(now.Add(time.Hour)) + ")", ""},
+		{"valid", "valid", 0, "valid", "1h00m left (" + clock(now.Add(time.Hour)) + ")", ""},
 		{"expired", "expired", 0, "expired", "expired 2h00m ago", ""},
 		{"no credentials", "none", 0, "none", "none", ""},
 		{"credential_process, cached", "cp", 30 * time.Minute,
-			"valid", "30m left (until " + clock(now.Add(30*time.Minute)) + ") (credential_process)", ""},
+			"valid", "30m left (" + clock(now.Add(30*time.Minute)) + ")", ""},
 		{"credential_process, no cache", "cp", 0,
-			"none", "none (credential_process)", "no cached credentials; the next AWS call signs in"},
+			"none", "none", "no cached credentials; the next AWS call signs in"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := statusOf(statusFixture(tc.managed, now, tc.cached), now)
@@ -140,3 +140,23 @@ func TestStatusOf(t *testing.T) {
 }
 
 func clock(t time.Time) string { return t.Local().Format("15:04 MST") }
+
+// TestStatusFits100Columns: long names are cut, the IdP is its host, and a
+// row of the usual shape fits 100 columns.
+func TestStatusFits100Columns(t *testing.T) {
+	now := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+	env, out, _ := consoleEnv(t, now, map[string]string{})
+	st := []profileStatus{{Profile: "prod-administrator-eu-central", AccountID: "123456789012", RoleName: "AWSReservedSSO_AdministratorAccess",
+		IdP: "https://sso.corp.example.com/saml2/idp/SSOService.php?spentityid=urn:amazon:webservices", Source: "credential_process",
+		State: "valid", Expiration: now.Add(11*time.Hour + 59*time.Minute).Format(time.RFC3339),
+		Chains: []chainStatus{{Profile: "prod-deploy"}, {Profile: "prod-readonly"}, {Profile: "prod-billing"}}}}
+	printStatus(env, st)
+	for _, line := range strings.Split(strings.TrimRight(out.String(), "\n"), "\n") {
+		if n := len([]rune(line)); n > 100 {
+			t.Errorf("%d columns: %q", n, line)
+		}
+	}
+	if !strings.Contains(out.String(), " sso.corp.example.com ") || !strings.Contains(out.String(), " process ") {
+		t.Errorf("table:\n%s", out)
+	}
+}

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -133,35 +133,93 @@ func idpOf(settings map[string]string) string {
 	return ""
 }
 
+// statusWidth is the width the status table fits in.
+const statusWidth = 100
+
+// printStatus prints the table. The IdP is shown as its host (-o json has
+// the whole setting); when the rows would be wider than statusWidth, the
+// name columns are cut, with "…": the chains first, then the role, the IdP
+// and the profile.
 func printStatus(env *Env, st []profileStatus) {
 	now := env.Now()
-	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PROFILE\tACCOUNT\tROLE\tIDP\tCREDENTIALS\tCHAINS")
+	rows := [][]string{{"PROFILE", "ACCOUNT", "ROLE", "IDP", "SOURCE", "CREDENTIALS", "CHAINS"}}
 	for _, s := range st {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Profile, orDash(s.AccountID), orDash(s.RoleName), orDash(idpHost(s.IdP)),
-			credentialsText(s, now), orDash(chainList(s.Chains)))
+		rows = append(rows, []string{s.Profile, orDash(s.AccountID), orDash(s.RoleName), orDash(idpHost(s.IdP)),
+			sourceText(s.Source), credentialsText(s, now), orDash(chainList(s.Chains))})
 	}
-	_ = tw.Flush()
+	const gap = 2
+	widths := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for i, c := range r {
+			widths[i] = max(widths[i], utf8.RuneCountInString(c))
+		}
+	}
+	// Cut chains first, then role, IdP and profile, none below 10.
+	excess := sum(widths) + gap*(len(widths)-1) - statusWidth
+	for _, i := range []int{6, 2, 3, 0} {
+		if excess <= 0 {
+			break
+		}
+		d := min(excess, max(widths[i]-10, 0))
+		widths[i] -= d
+		excess -= d
+	}
+	for _, r := range rows {
+		var b strings.Builder
+		for i, c := range r {
+			c = cut(c, widths[i])
+			b.WriteString(c)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c)+gap))
+			}
+		}
+		fmt.Fprintln(env.Stdout, b.String())
+	}
+}
+
+func sum(xs []int) int {
+	n := 0
+	for _, x := range xs {
+		n += x
+	}
+	return n
+}
+
+// sourceText is the SOURCE column: where the credentials come from.
+func sourceText(source string) string {
+	switch source {
+	case string(awsconfig.SourceFile):
+		return "file"
+	case string(awsconfig.SourceProcess):
+		return "process"
+	}
+	return "-"
+}
+
+// cut shortens s to n characters, ending in "…".
+func cut(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }
 
 func credentialsText(s profileStatus, now time.Time) string {
-	var t string
 	switch s.State {
 	case "valid":
 		exp, _ := time.Parse(time.RFC3339, s.Expiration)
-		t = fmt.Sprintf("%s left (until %s)", left(exp.Sub(now)), exp.Local().Format("15:04 MST"))
+		return fmt.Sprintf("%s left (%s)", left(exp.Sub(now)), exp.Local().Format("15:04 MST"))
 	case "expired":
 		exp, _ := time.Parse(time.RFC3339, s.Expiration)
-		t = "expired " + ago(now, exp)
+		if now.Sub(exp) > 24*time.Hour {
+			return "expired " + exp.Local().Format("2006-01-02")
+		}
+		return "expired " + ago(now, exp)
 	case "unknown":
-		t = "expiry unknown"
-	default:
-		t = "none"
+		return "expiry unknown"
 	}
-	if s.Source == "credential_process" {
-		t += " (credential_process)"
-	}
-	return t
+	return "none"
 }
 
 // idpHost is the host of an IdP setting (a host, host:port or URL), for
