@@ -156,7 +156,7 @@ func TestStatusFits100Columns(t *testing.T) {
 			t.Errorf("%d columns: %q", n, line)
 		}
 	}
-	if !strings.Contains(out.String(), " sso.corp.example.com ") || !strings.Contains(out.String(), " process ") {
+	if !strings.Contains(out.String(), " sso.corp.…") || !strings.Contains(out.String(), " process ") {
 		t.Errorf("table:\n%s", out)
 	}
 }
