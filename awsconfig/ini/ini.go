@@ -106,20 +106,49 @@ type File struct {
 // *ParseError naming the first line that cannot be read.
 func Parse(data []byte) (*File, error) {
 	s := string(data)
-	n := strings.Count(s, "\n") + 1
-	f := &File{lines: make([]line, 0, n)}
-	for len(s) > 0 {
-		i := strings.IndexByte(s, '\n')
-		if i < 0 {
-			i = len(s) - 1
-		}
-		f.lines = append(f.lines, line{text: s[:i+1]})
-		s = s[i+1:]
-	}
+	// Runs of blank lines, and runs of comment lines, are one entry each:
+	// nothing edits inside them, and a file of a million blank lines must
+	// not cost a million entries (80 bytes each). Counting the entries
+	// first sizes the slice exactly: memory stays proportional to the bytes.
+	n := 0
+	splitRuns(s, func(string, kind) { n++ })
+	// Room for the lines one Set adds (a blank line, a section, a key), so
+	// that an edit does not copy every entry.
+	f := &File{lines: make([]line, 0, n+3)}
+	splitRuns(s, func(t string, k kind) { f.lines = append(f.lines, line{text: t, kind: k}) })
 	if err := f.analyze(); err != nil {
 		return nil, err
 	}
 	return f, nil
+}
+
+// splitRuns calls fn with each line of s, a run of blank lines or a run
+// of comment lines being one call.
+func splitRuns(s string, fn func(text string, k kind)) {
+	start, pos, prev := 0, 0, kind(255) // the open run is s[start:pos], of kind prev
+	for pos < len(s) {
+		i := strings.IndexByte(s[pos:], '\n')
+		if i < 0 {
+			i = len(s) - pos - 1
+		}
+		c := strings.TrimSuffix(s[pos:pos+i+1], "\n")
+		k := kindKey // anything that is not a run
+		switch {
+		case strings.TrimSpace(c) == "":
+			k = kindBlank
+		case isLineComment(c):
+			k = kindComment
+		}
+		if (k != prev || k == kindKey) && pos > start {
+			fn(s[start:pos], prev)
+			start = pos
+		}
+		prev = k
+		pos += i + 1
+	}
+	if pos > start {
+		fn(s[start:pos], prev)
+	}
 }
 
 // analyze classifies every line, following the SDK's tokenizer and parser.
@@ -127,15 +156,18 @@ func (f *File) analyze() error {
 	sect := ""
 	ckey := -1 // current key line: the target of nested and continuation lines
 	ckeyEmpty := false
+	lineNo := 1 // of the entry's first line
 	for i := range f.lines {
 		l := &f.lines[i]
 		c := l.content()
 		l.sect, l.owner, l.name, l.value = sect, -1, "", ""
+		n := lineNo
+		lineNo += strings.Count(l.text, "\n")
 		switch {
 		case strings.TrimSpace(c) == "":
 			l.kind = kindBlank
 		case isLineComment(c):
-			l.kind = kindComment
+			l.kind = kindComment // a run of comment lines
 		default:
 			if name, ok := asSection(c); ok {
 				l.kind, l.name = kindSection, name
@@ -146,7 +178,7 @@ func (f *File) analyze() error {
 			if !isLineSpace(c[0]) {
 				k, v, ok := asProperty(c)
 				if !ok {
-					return &ParseError{Line: i + 1, Text: strings.TrimSuffix(c, "\r"), Reason: "expected [section] or key = value"}
+					return &ParseError{Line: n, Text: strings.TrimSuffix(c, "\r"), Reason: "expected [section] or key = value"}
 				}
 				l.kind, l.name, l.value = kindKey, k, v
 				if sect != "" {
@@ -416,12 +448,10 @@ func (f *File) terminate(i int) string {
 func (f *File) style() string {
 	crlf, lf := 0, 0
 	for i := range f.lines {
-		switch f.lines[i].eol() {
-		case "\r\n":
-			crlf++
-		case "\n":
-			lf++
-		}
+		t := f.lines[i].text // a run of blank or comment lines counts each line
+		c, n := strings.Count(t, "\r\n"), strings.Count(t, "\n")
+		crlf += c
+		lf += n - c
 	}
 	if crlf > lf {
 		return "\r\n"
