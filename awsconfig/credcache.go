@@ -137,7 +137,7 @@ func (c *CredentialCache) path(k CacheKey, ext string) string {
 // Load returns the entry for k, or nil and no error when there is none
 // (or it is unreadable: a cache miss is never fatal, the caller signs in).
 func (c *CredentialCache) Load(k CacheKey) *CachedCredentials {
-	data, err := os.ReadFile(c.path(k, ".json"))
+	data, err := atomicfile.ReadRegular(c.path(k, ".json")) // never blocks on a pipe
 	if err != nil {
 		return nil
 	}
@@ -282,7 +282,7 @@ func (c *CredentialCache) shareFailure(ctx context.Context, err error) bool {
 }
 
 func (c *CredentialCache) failure(k CacheKey) *failureFile {
-	data, err := os.ReadFile(c.path(k, ".failed"))
+	data, err := atomicfile.ReadRegular(c.path(k, ".failed"))
 	if err != nil {
 		return nil
 	}
