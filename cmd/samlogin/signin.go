@@ -92,6 +92,9 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 	if err != nil {
 		return nil, err
 	}
+	// The bound covers the password command and the prompts too.
+	ctx, cancel := withTimeout(ctx, so.timeout)
+	defer cancel()
 	username := so.username // the flow has asked for it when it was missing
 	password, err := readPassword(ctx, env, so, p, username)
 	if err != nil {
@@ -122,8 +125,6 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, so.timeout)
-	defer cancel()
 	if env.CanPrompt() {
 		fmt.Fprintf(env.Stderr, "samlogin: signing in to %s as %s...\n", so.describe(), username)
 	}
@@ -182,17 +183,38 @@ func readPassword(ctx context.Context, env *Env, so *signinOptions, p idp.Prompt
 	return secret.String{}, nil
 }
 
+// passwordCommandWaitDelay is how long samlogin waits, after the password
+// command exited (or was killed), for the processes it left behind to
+// close its output: a background child that keeps stdout open must not
+// stall samlogin.
+var passwordCommandWaitDelay = time.Second
+
 // runPasswordCommand runs cmd through the shell; its first line of output is
-// the password. Its stderr goes to ours, so that a pinentry can talk.
+// the password. Its stderr goes to ours, so that a pinentry can talk. It is
+// bounded by ctx (--timeout, a signal): at the bound its whole process
+// group is killed. Its output is never shown.
 func runPasswordCommand(ctx context.Context, env *Env, cmd string) (secret.String, error) {
 	var out bytes.Buffer
 	c := exec.CommandContext(ctx, "/bin/sh", "-c", cmd)
+	ownProcessGroup(c)
+	c.WaitDelay = passwordCommandWaitDelay
 	c.Stdout = &limitedWriter{w: &out, n: 64 << 10}
 	c.Stderr = env.Stderr
 	if f, ok := env.Stdin.(*os.File); ok {
 		c.Stdin = f
 	}
-	if err := c.Run(); err != nil {
+	err := c.Run()
+	switch {
+	case ctx.Err() != nil:
+		var tc *timeoutCause
+		if errors.As(context.Cause(ctx), &tc) {
+			return secret.String{}, &boundError{fmt.Sprintf("--password-command did not finish within --timeout %s", tc.d), context.Cause(ctx)}
+		}
+		return secret.String{}, fmt.Errorf("--password-command: %w", ctx.Err())
+	case errors.Is(err, exec.ErrWaitDelay):
+		// It exited 0, but left a child holding its output: what it
+		// printed before is the answer.
+	case err != nil:
 		return secret.String{}, fmt.Errorf("--password-command %q failed: %w", cmd, err)
 	}
 	pw, _, _ := strings.Cut(out.String(), "\n")
