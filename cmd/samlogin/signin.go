@@ -164,7 +164,10 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 func readPassword(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, username string) (secret.String, error) {
 	switch {
 	case so.passwordStdin:
-		line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+		line, err := readLine(ctx, env.Stdin)
+		if ctx.Err() != nil {
+			return secret.String{}, fmt.Errorf("read password from stdin: %w", err)
+		}
 		if err != nil && !errors.Is(err, io.EOF) {
 			return secret.String{}, fmt.Errorf("read password from stdin: %w", err)
 		}
@@ -188,6 +191,27 @@ func readPassword(ctx context.Context, env *Env, so *signinOptions, p idp.Prompt
 // close its output: a background child that keeps stdout open must not
 // stall samlogin.
 var passwordCommandWaitDelay = time.Second
+
+// readLine reads the first line of r, or gives up when ctx is done (a
+// signal, --timeout while stdin is a pipe that never gets data): the read
+// is abandoned, and the process exits right after.
+func readLine(ctx context.Context, r io.Reader) (string, error) {
+	type result struct {
+		line string
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		line, err := bufio.NewReader(r).ReadString('\n')
+		done <- result{line, err}
+	}()
+	select {
+	case res := <-done:
+		return res.line, res.err
+	case <-ctx.Done():
+		return "", context.Cause(ctx)
+	}
+}
 
 // runPasswordCommand runs cmd through the shell; its first line of output is
 // the password. Its stderr goes to ours, so that a pinentry can talk. It is
