@@ -90,6 +90,7 @@ func AssumeChainedRole(ctx context.Context, in RoleChainInput) (*Credentials, er
 	} else {
 		opts.HTTPClient = stsHTTPClient()
 	}
+	ReportStep(ctx, "calling STS at "+endpoint)
 	out, err := sts.New(opts).AssumeRole(ctx, &sts.AssumeRoleInput{
 		RoleArn:         aws.String(in.RoleARN),
 		RoleSessionName: aws.String(name),

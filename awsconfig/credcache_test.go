@@ -221,13 +221,16 @@ func TestCacheGetFailureIsShared(t *testing.T) {
 		<-release
 		return nil, errors.New("adfs: wrong password")
 	}
+	classify := func(error) (awsconfig.FailureKind, string) {
+		return awsconfig.FailureRejected, "Incorrect user ID or password."
+	}
 	const n = 5
 	var wg, started sync.WaitGroup
 	errs := make([]error, n)
 	started.Add(n)
 	for i := range n {
 		wg.Go(func() {
-			c := &awsconfig.CredentialCache{Dir: dir, Now: clk.Now, PollInterval: time.Millisecond}
+			c := &awsconfig.CredentialCache{Dir: dir, Now: clk.Now, PollInterval: time.Millisecond, ClassifyFailure: classify}
 			started.Done()
 			_, _, errs[i] = c.Get(context.Background(), key, awsconfig.DefaultRefreshMargin, fetch)
 		})
@@ -240,7 +243,8 @@ func TestCacheGetFailureIsShared(t *testing.T) {
 	}
 	for i, err := range errs {
 		var fe *awsconfig.FailedSignInError
-		if err == nil || !strings.Contains(err.Error(), "wrong password") || (err.Error() != "adfs: wrong password" && !errors.As(err, &fe)) {
+		if err == nil || (err.Error() != "adfs: wrong password" &&
+			(!errors.As(err, &fe) || fe.Kind != awsconfig.FailureRejected || fe.Message != "Incorrect user ID or password.")) {
 			t.Errorf("caller %d: %v", i, err)
 		}
 	}

@@ -326,6 +326,7 @@ func AssumeRoleWithSAML(ctx context.Context, in AssumeInput) (*Credentials, erro
 	client := newSTSClient(in, region)
 
 	duration := in.Duration
+	ReportStep(ctx, "calling STS at "+endpoint)
 	for {
 		log.DebugContext(ctx, "sts: AssumeRoleWithSAML",
 			"role", in.RoleARN, "principal", in.PrincipalARN, "endpoint", endpoint,

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/samlogin/samlogin/assertion"
+	"github.com/samlogin/samlogin/awsconfig"
 	"github.com/samlogin/samlogin/idp"
 	"github.com/samlogin/samlogin/idp/adfs"
 	"github.com/samlogin/samlogin/idp/form"
@@ -111,7 +112,7 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 	}
 	deps := idp.Deps{
 		Client: client,
-		Prompt: p,
+		Prompt: stepPrompter{ctx: ctx, p: p},
 		Log:    log,
 		Now:    env.Now,
 		Status: func(msg string) { fmt.Fprintf(env.Stderr, "samlogin: %s\n", msg) },
@@ -128,6 +129,7 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 	if env.CanPrompt() {
 		fmt.Fprintf(env.Stderr, "samlogin: signing in to %s as %s...\n", so.describe(), username)
 	}
+	awsconfig.ReportStep(ctx, "signing in at "+so.describe())
 	saml, err := d.Login(ctx, idp.LoginInput{
 		Username:   username,
 		Password:   password,
@@ -179,6 +181,7 @@ func readPassword(ctx context.Context, env *Env, so *signinOptions, p idp.Prompt
 	case env.Getenv("SAMLOGIN_PASSWORD") != "":
 		return secret.New(env.Getenv("SAMLOGIN_PASSWORD")), nil
 	case so.passwordCommand != "":
+		awsconfig.ReportStep(ctx, "running --password-command")
 		return runPasswordCommand(ctx, env, so.passwordCommand)
 	}
 	// Asked by the driver, once it has reached a sign-in form: a disabled
@@ -263,4 +266,26 @@ func (l *limitedWriter) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// stepPrompter tells the processes waiting for this sign-in (credential
+// cache) that it waits for the user.
+type stepPrompter struct {
+	ctx context.Context
+	p   idp.Prompter
+}
+
+func (s stepPrompter) Input(m string) (string, error) {
+	awsconfig.ReportStep(s.ctx, "waiting for the user at a prompt")
+	return s.p.Input(m)
+}
+
+func (s stepPrompter) Secret(m string) (secret.String, error) {
+	awsconfig.ReportStep(s.ctx, "waiting for the user at a prompt")
+	return s.p.Secret(m)
+}
+
+func (s stepPrompter) Select(m string, o []string) (int, error) {
+	awsconfig.ReportStep(s.ctx, "waiting for the user at a prompt")
+	return s.p.Select(m, o)
 }
