@@ -138,7 +138,7 @@ var hinters = []func(error) string{
 		}
 		var nr *atomicfile.NotRegularError
 		if errors.As(err, &nr) {
-			return fmt.Sprintf("move it away or point the variable (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE) at a regular file; samlogin did not open %s", nr.Path)
+			return "move it away, or point AWS_CONFIG_FILE or AWS_SHARED_CREDENTIALS_FILE at a regular file"
 		}
 		return ""
 	},

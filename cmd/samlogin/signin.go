@@ -226,7 +226,11 @@ func runPasswordCommand(ctx context.Context, env *Env, cmd string) (secret.Strin
 	ownProcessGroup(c)
 	c.WaitDelay = passwordCommandWaitDelay
 	c.Stdout = &limitedWriter{w: &out, n: 64 << 10}
-	c.Stderr = env.Stderr
+	// Its stderr reaches ours through a pipe that samlogin reads and
+	// closes (WaitDelay), never as our own descriptor: a child it leaves
+	// behind must not hold the stderr of whoever runs samlogin (the AWS
+	// CLI waits for a credential_process's output to close).
+	c.Stderr = struct{ io.Writer }{env.Stderr}
 	if f, ok := env.Stdin.(*os.File); ok {
 		c.Stdin = f
 	}
