@@ -14,6 +14,9 @@ func ownProcessGroup(c *exec.Cmd) {
 	c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	c.Cancel = func() error {
 		// The group's id is the leader's pid; a negative pid names the group.
-		return syscall.Kill(-c.Process.Pid, syscall.SIGKILL)
+		if err := syscall.Kill(-c.Process.Pid, syscall.SIGKILL); err != nil && err != syscall.ESRCH {
+			return err
+		}
+		return nil
 	}
 }
