@@ -15,7 +15,14 @@ func main() {
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	go onSignals(sigs, cancel, os.Exit)
+	exit := os.Exit
+	if runsCommand(os.Args[1:]) {
+		// exec passes signals on to its command, which decides what a
+		// second Ctrl-C means (terraform's forceful stop): samlogin must
+		// not exit under it.
+		exit = func(int) {}
+	}
+	go onSignals(sigs, cancel, exit)
 	prompt.CancelOn(ctx.Done()) // a prompt, wherever it was built, ends on the first signal
 	code := run(ctx, os.Args[1:], systemEnv())
 	cancel()
@@ -35,4 +42,18 @@ func onSignals(sigs <-chan os.Signal, cancel context.CancelFunc, exit func(int))
 		code = 143
 	}
 	exit(code)
+}
+
+// runsCommand reports whether args may be `samlogin exec ... -- CMD`: any
+// argument "exec" before a "--". It errs on the side of exec.
+func runsCommand(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		if a == "exec" {
+			return true
+		}
+	}
+	return false
 }

@@ -269,3 +269,17 @@ func TestSecondSignalExitsAtOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestRunsCommand(t *testing.T) {
+	for args, want := range map[string]bool{
+		"exec -p prod -- terraform plan": true,
+		"--debug exec -p x -- ls":        true,
+		"login -p exec":                  true, // errs on the side of exec
+		"env -p prod -- exec":            false,
+		"login --profile p":              false,
+	} {
+		if got := runsCommand(strings.Fields(args)); got != want {
+			t.Errorf("runsCommand(%s) = %v, want %v", args, got, want)
+		}
+	}
+}
