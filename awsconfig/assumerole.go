@@ -87,13 +87,19 @@ func AssumeChainedRole(ctx context.Context, in RoleChainInput) (*Credentials, er
 	}
 	if in.HTTPClient != nil {
 		opts.HTTPClient = in.HTTPClient
+	} else {
+		opts.HTTPClient = stsHTTPClient()
 	}
+	ReportStep(ctx, "calling STS at "+endpoint)
 	out, err := sts.New(opts).AssumeRole(ctx, &sts.AssumeRoleInput{
 		RoleArn:         aws.String(in.RoleARN),
 		RoleSessionName: aws.String(name),
 		DurationSeconds: aws.Int32(int32(d / time.Second)),
 	})
 	if err != nil {
+		if err := deadlineError(ctx, "STS", endpoint); err != nil {
+			return nil, fmt.Errorf("sts: assume role %s: %w", in.RoleARN, err)
+		}
 		return nil, chainError(err, in.RoleARN, endpoint)
 	}
 	c := granted(out.Credentials, out.AssumedRoleUser, d)

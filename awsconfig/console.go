@@ -80,6 +80,20 @@ type SigninInput struct {
 // the credentials or answers something that is not a sign-in token.
 var ErrFederation = errors.New("federation endpoint")
 
+// FederationNetError is a federation call that got no answer (DNS,
+// connection, TLS): the URL is the endpoint without the query, which holds
+// the credentials.
+type FederationNetError struct {
+	URL string
+	Err error
+}
+
+func (e *FederationNetError) Error() string {
+	return fmt.Sprintf("get sign-in token from %s: %v", e.URL, e.Err)
+}
+
+func (e *FederationNetError) Unwrap() error { return e.Err }
+
 // SigninURL exchanges temporary credentials for a sign-in token at the
 // federation endpoint (GET ?Action=getSigninToken&Session={...}) and returns
 // the console sign-in URL (?Action=login&Issuer&Destination&SigninToken).
@@ -130,7 +144,7 @@ func SigninURL(ctx context.Context, in SigninInput) (secret.String, error) {
 // request URL: it holds the credentials.
 func getSigninToken(ctx context.Context, client *http.Client, base string, q url.Values) (string, error) {
 	if client == nil {
-		client = &http.Client{Timeout: 30 * time.Second}
+		client = &http.Client{Timeout: 30 * time.Second, CheckRedirect: RefuseDowngrade}
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"?"+q.Encode(), nil)
 	if err != nil {
@@ -138,15 +152,21 @@ func getSigninToken(ctx context.Context, client *http.Client, base string, q url
 	}
 	resp, err := client.Do(req)
 	if err != nil {
+		if err := deadlineError(ctx, "the federation endpoint", base); err != nil {
+			return "", fmt.Errorf("console: get sign-in token: %w", err)
+		}
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			err = ue.Err // url.Error prints the URL, which holds the credentials
 		}
-		return "", fmt.Errorf("console: get sign-in token from %s: %w", base, err)
+		return "", fmt.Errorf("console: %w", &FederationNetError{URL: base, Err: err})
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	if err != nil {
+		if err := deadlineError(ctx, "the federation endpoint", base); err != nil {
+			return "", fmt.Errorf("console: get sign-in token: %w", err)
+		}
 		return "", fmt.Errorf("console: get sign-in token from %s: %w", base, err)
 	}
 	if resp.StatusCode != http.StatusOK {

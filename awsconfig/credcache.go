@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,9 +97,81 @@ type cacheFile struct {
 
 // failureFile records a failed sign-in, so that processes that waited for
 // it fail too instead of each trying again (one bad password, not thirty).
+// It keeps the kind of failure and the IdP's own message, never an error
+// string: a transport error may carry a URL with a secret in its query.
 type failureFile struct {
-	At      time.Time `json:"at"`
-	Message string    `json:"message"`
+	At      time.Time   `json:"at"`
+	Kind    FailureKind `json:"kind"`
+	Message string      `json:"idp_message,omitempty"`
+}
+
+// FailureKind is what went wrong in a failed sign-in, as shared with the
+// processes that waited for it.
+type FailureKind string
+
+// The kinds of shared failure. FailureNone is a failure that is not shared
+// (a cancellation, a missing input: a retry would not repeat it at the
+// IdP).
+const (
+	FailureNone        FailureKind = ""
+	FailureRejected    FailureKind = "rejected"     // the IdP rejected the username or password
+	FailureMFARejected FailureKind = "mfa-rejected" // the IdP rejected the second factor
+	FailureMFATimeout  FailureKind = "mfa-timeout"  // the second factor was not approved in time
+	FailureUnreachable FailureKind = "unreachable"  // the IdP or STS could not be reached
+	FailureTimeout     FailureKind = "timeout"      // a step did not answer within --timeout
+	FailureSTS         FailureKind = "sts"          // STS refused the assertion or the role
+	FailureOther       FailureKind = "other"
+)
+
+// text is the fixed sentence of a kind: the only description of a failure
+// that is written to disk.
+func (k FailureKind) text() string {
+	switch k {
+	case FailureRejected:
+		return "the identity provider rejected the username or password"
+	case FailureMFARejected:
+		return "the identity provider rejected the second factor"
+	case FailureMFATimeout:
+		return "the second factor was not approved in time"
+	case FailureUnreachable:
+		return "the identity provider or STS could not be reached"
+	case FailureTimeout:
+		return "the sign-in did not finish within its --timeout"
+	case FailureSTS:
+		return "STS refused the sign-in"
+	}
+	return "the sign-in failed"
+}
+
+// oneLine replaces control characters (line breaks, terminal escapes)
+// with spaces.
+func oneLine(m string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, m)
+}
+
+// maxFailureMessage caps the IdP message kept in a failure record.
+const maxFailureMessage = 200
+
+// sanitizeMessage keeps an IdP's message printable, on one line, short,
+// and free of anything that looks like a URL (which may hold a secret in
+// its query).
+func sanitizeMessage(m string) string {
+	words := strings.Fields(oneLine(m))
+	for i, w := range words {
+		if strings.Contains(w, "://") || strings.Contains(w, "?") && strings.Contains(w, "=") {
+			words[i] = "[url]"
+		}
+	}
+	m = strings.Join(words, " ")
+	if len(m) > maxFailureMessage {
+		m = strings.ToValidUTF8(m[:maxFailureMessage], "") + "..."
+	}
+	return m
 }
 
 // CachedCredentials are credentials read from the cache.
@@ -119,12 +192,17 @@ type CredentialCache struct {
 	LockWait time.Duration
 	// PollInterval is how often a waiting Get retries the lock; 0: 10 ms.
 	PollInterval time.Duration
-	// ShareFailure reports whether a failed fetch is also the answer of the
-	// processes waiting for it (see Get); nil: every failure but a
-	// cancellation. Share what a retry would repeat at the IdP (a rejected
-	// password, an MFA denial, an unreachable host), not a local problem
-	// such as a missing input.
-	ShareFailure func(error) bool
+	// ClassifyFailure tells whether a failed fetch is also the answer of
+	// the processes waiting for it (see Get), and as what: its kind and
+	// the IdP's own message ("" when none). FailureNone: not shared.
+	// Share what a retry would repeat at the IdP (a rejected password, an
+	// MFA denial, an unreachable host), not a local problem such as a
+	// missing input. nil: every failure but a cancellation, as
+	// FailureOther (a timeout as FailureTimeout).
+	ClassifyFailure func(error) (FailureKind, string)
+	// FailureError, when set, gives the error a shared failure of a kind
+	// unwraps to (the IdP's sentinel errors, for exit codes and hints).
+	FailureError func(FailureKind) error
 }
 
 func (c *CredentialCache) now() time.Time {
@@ -141,7 +219,7 @@ func (c *CredentialCache) path(k CacheKey, ext string) string {
 // Load returns the entry for k, or nil and no error when there is none
 // (or it is unreadable: a cache miss is never fatal, the caller signs in).
 func (c *CredentialCache) Load(k CacheKey) *CachedCredentials {
-	data, err := os.ReadFile(c.path(k, ".json"))
+	data, err := atomicfile.ReadRegular(c.path(k, ".json")) // never blocks on a pipe
 	if err != nil {
 		return nil
 	}
@@ -221,12 +299,22 @@ var FailureHold = 5 * time.Second
 // another one's sign-in, when that sign-in failed.
 type FailedSignInError struct {
 	At      time.Time
-	Message string
+	Kind    FailureKind
+	Message string // the IdP's own message, sanitized; "" when none
+	Err     error  // what the kind maps to (CredentialCache.FailureError); may be nil
 }
 
 func (e *FailedSignInError) Error() string {
-	return "another samlogin tried to sign in just now (same IdP, user and role) and failed: " + e.Message
+	msg := "another samlogin tried to sign in just now (same IdP, user and role) and failed: " + e.Kind.text()
+	if e.Message != "" {
+		msg += fmt.Sprintf(": %q", e.Message)
+	}
+	return msg
 }
+
+// Unwrap returns the error the kind maps to, so that a rejected password
+// keeps its exit code in every process that waited for it.
+func (e *FailedSignInError) Unwrap() error { return e.Err }
 
 // Get returns credentials for k: the cached ones while they are valid for
 // longer than margin; else, under a lock per key shared by every process,
@@ -235,8 +323,12 @@ func (e *FailedSignInError) Error() string {
 // one calls fetch; the others wait (at most LockWait) and read its result.
 // When that fetch fails, the processes that were waiting (or started
 // within FailureHold of the failure) fail with a *FailedSignInError rather
-// than each trying again. fresh reports that
-// this call ran fetch.
+// than each trying again. A margin of math.MaxInt64 (--force: nothing cached
+// is good enough) is never refused by a recorded failure: the user asked
+// to try again. A record dated in the future (a clock that jumped) is
+// ignored. While fetch runs, the steps it reports (ReportStep) are written
+// next to the lock, so that a waiter that gives up can say what the other
+// process was doing. fresh reports that this call ran fetch.
 func (c *CredentialCache) Get(ctx context.Context, k CacheKey, margin time.Duration,
 	fetch func(context.Context) (*Credentials, error)) (cr *Credentials, fresh bool, err error) {
 	if e := c.Valid(k, margin); e != nil {
@@ -258,13 +350,18 @@ func (c *CredentialCache) Get(ctx context.Context, k CacheKey, margin time.Durat
 			return &e.Credentials, false, nil
 		}
 	}
-	if ff := c.failure(k); ff != nil && !ff.At.Before(start.Add(-FailureHold)) {
-		return nil, false, &FailedSignInError{At: ff.At, Message: ff.Message}
+	force := margin == math.MaxInt64
+	if ff := c.failure(k); ff != nil && !force && !ff.At.Before(start.Add(-FailureHold)) && !ff.At.After(c.now()) {
+		fe := &FailedSignInError{At: ff.At, Kind: ff.Kind, Message: ff.Message}
+		if c.FailureError != nil {
+			fe.Err = c.FailureError(ff.Kind)
+		}
+		return nil, false, fe
 	}
-	cr, err = fetch(ctx)
+	cr, err = c.fetchNoting(ctx, k, fetch)
 	if err != nil {
-		if c.shareFailure(ctx, err) {
-			c.recordFailure(k, err)
+		if kind, msg := c.classify(ctx, err); kind != FailureNone {
+			c.recordFailure(k, kind, msg)
 		}
 		return nil, false, err
 	}
@@ -274,19 +371,23 @@ func (c *CredentialCache) Get(ctx context.Context, k CacheKey, margin time.Durat
 	return cr, true, nil
 }
 
-// shareFailure reports whether a failed fetch is recorded for the waiters.
-func (c *CredentialCache) shareFailure(ctx context.Context, err error) bool {
+// classify tells how a failed fetch is recorded for the waiters.
+func (c *CredentialCache) classify(ctx context.Context, err error) (FailureKind, string) {
 	switch {
-	case ctx.Err() != nil:
-		return false
-	case c.ShareFailure != nil:
-		return c.ShareFailure(err)
+	case errors.Is(ctx.Err(), context.Canceled):
+		return FailureNone, ""
+	case c.ClassifyFailure != nil:
+		return c.ClassifyFailure(err)
+	case errors.Is(err, context.Canceled):
+		return FailureNone, ""
+	case errors.Is(err, context.DeadlineExceeded):
+		return FailureTimeout, ""
 	}
-	return !errors.Is(err, context.Canceled)
+	return FailureOther, ""
 }
 
 func (c *CredentialCache) failure(k CacheKey) *failureFile {
-	data, err := os.ReadFile(c.path(k, ".failed"))
+	data, err := atomicfile.ReadRegular(c.path(k, ".failed"))
 	if err != nil {
 		return nil
 	}
@@ -297,9 +398,57 @@ func (c *CredentialCache) failure(k CacheKey) *failureFile {
 	return &ff
 }
 
-func (c *CredentialCache) recordFailure(k CacheKey, err error) {
-	data, _ := json.Marshal(failureFile{At: c.now().UTC(), Message: err.Error()})
+func (c *CredentialCache) recordFailure(k CacheKey, kind FailureKind, idpMessage string) {
+	data, _ := json.Marshal(failureFile{At: c.now().UTC(), Kind: kind, Message: sanitizeMessage(idpMessage)})
 	_ = atomicfile.Write(c.path(k, ".failed"), data, 0o600)
+}
+
+// stepNote is the file KEY.step that the process holding a key's lock
+// keeps up to date while it signs in.
+type stepNote struct {
+	PID   int       `json:"pid"`
+	Step  string    `json:"step"`
+	Since time.Time `json:"since"`
+}
+
+type stepKey struct{}
+
+// ReportStep tells the processes that wait for this sign-in (the ones
+// blocked on the same cache key) which step it is in now ("waiting for
+// the user at a prompt", "calling STS at https://..."). It does nothing
+// when ctx is not a fetch of CredentialCache.Get. step never holds a
+// secret.
+func ReportStep(ctx context.Context, step string) {
+	if f, ok := ctx.Value(stepKey{}).(func(string)); ok {
+		f(step)
+	}
+}
+
+// fetchNoting runs fetch with a context through which it reports its
+// steps to KEY.step, removed afterwards.
+func (c *CredentialCache) fetchNoting(ctx context.Context, k CacheKey, fetch func(context.Context) (*Credentials, error)) (*Credentials, error) {
+	path := c.path(k, ".step")
+	note := func(step string) {
+		data, _ := json.Marshal(stepNote{PID: os.Getpid(), Step: step, Since: c.now().UTC()})
+		_ = atomicfile.Write(path, data, 0o600)
+	}
+	note("signing in")
+	defer os.Remove(path)
+	return fetch(context.WithValue(ctx, stepKey{}, note))
+}
+
+// holderStep describes what the process holding k's lock said it was
+// doing, or "".
+func (c *CredentialCache) holderStep(k CacheKey) string {
+	data, err := atomicfile.ReadRegular(c.path(k, ".step"))
+	if err != nil {
+		return ""
+	}
+	var n stepNote
+	if json.Unmarshal(data, &n) != nil || n.Step == "" {
+		return ""
+	}
+	return fmt.Sprintf("; the other samlogin (pid %d) was %s, since %s", n.PID, oneLine(n.Step), n.Since.Local().Format("15:04:05"))
 }
 
 // lock takes the key's sign-in lock (KEY.lock in Dir, left in place).
@@ -327,7 +476,7 @@ func (c *CredentialCache) lock(ctx context.Context, k CacheKey) (func(), error) 
 		return nil, fmt.Errorf("credential cache: lock %s: %w", name, err)
 	}
 	if !ok {
-		return nil, fmt.Errorf("credential cache: %w (%s, lock %s)", ErrCacheLockTimeout, wait, name)
+		return nil, fmt.Errorf("credential cache: %w (%s, lock %s)%s", ErrCacheLockTimeout, wait, name, c.holderStep(k))
 	}
 	return func() { _ = l.Unlock() }, nil
 }

@@ -221,13 +221,16 @@ func TestCacheGetFailureIsShared(t *testing.T) {
 		<-release
 		return nil, errors.New("adfs: wrong password")
 	}
+	classify := func(error) (awsconfig.FailureKind, string) {
+		return awsconfig.FailureRejected, "Incorrect user ID or password."
+	}
 	const n = 5
 	var wg, started sync.WaitGroup
 	errs := make([]error, n)
 	started.Add(n)
 	for i := range n {
 		wg.Go(func() {
-			c := &awsconfig.CredentialCache{Dir: dir, Now: clk.Now, PollInterval: time.Millisecond}
+			c := &awsconfig.CredentialCache{Dir: dir, Now: clk.Now, PollInterval: time.Millisecond, ClassifyFailure: classify}
 			started.Done()
 			_, _, errs[i] = c.Get(context.Background(), key, awsconfig.DefaultRefreshMargin, fetch)
 		})
@@ -240,7 +243,8 @@ func TestCacheGetFailureIsShared(t *testing.T) {
 	}
 	for i, err := range errs {
 		var fe *awsconfig.FailedSignInError
-		if err == nil || !strings.Contains(err.Error(), "wrong password") || (err.Error() != "adfs: wrong password" && !errors.As(err, &fe)) {
+		if err == nil || (err.Error() != "adfs: wrong password" &&
+			(!errors.As(err, &fe) || fe.Kind != awsconfig.FailureRejected || fe.Message != "Incorrect user ID or password.")) {
 			t.Errorf("caller %d: %v", i, err)
 		}
 	}
@@ -340,13 +344,13 @@ func TestWriteProfileCredentialProcess(t *testing.T) {
 	if err := os.WriteFile(p.Credentials, []byte("[other]\naws_access_key_id = AKIAKEEP\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := awsconfig.WriteProfile(p, testWrite("prod")); err != nil {
+	if err := awsconfig.WriteProfile(context.Background(), p, testWrite("prod")); err != nil {
 		t.Fatal(err)
 	}
 	w := testWrite("prod")
 	line := "'/opt/my tools/samlogin' credential-process --profile prod"
 	w.CredentialProcess = line
-	if err := awsconfig.WriteProfile(p, w); err != nil {
+	if err := awsconfig.WriteProfile(context.Background(), p, w); err != nil {
 		t.Fatal(err)
 	}
 	sc, err := config.LoadSharedConfigProfile(context.Background(), "prod", func(o *config.LoadSharedConfigOptions) {
@@ -373,7 +377,7 @@ func TestWriteProfileCredentialProcess(t *testing.T) {
 	}
 
 	// Back to static keys: samlogin's credential_process goes.
-	if err := awsconfig.WriteProfile(p, testWrite("prod")); err != nil {
+	if err := awsconfig.WriteProfile(context.Background(), p, testWrite("prod")); err != nil {
 		t.Fatal(err)
 	}
 	cfg, _ := os.ReadFile(p.Config)
@@ -384,7 +388,7 @@ func TestWriteProfileCredentialProcess(t *testing.T) {
 	if err := os.WriteFile(p.Config, []byte("[profile mine]\ncredential_process = /usr/bin/vault-creds\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := awsconfig.WriteProfile(p, testWrite("mine")); err != nil {
+	if err := awsconfig.WriteProfile(context.Background(), p, testWrite("mine")); err != nil {
 		t.Fatal(err)
 	}
 	if cfg, _ := os.ReadFile(p.Config); !strings.Contains(string(cfg), "credential_process = /usr/bin/vault-creds") {

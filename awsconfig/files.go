@@ -58,8 +58,13 @@ func DefaultPaths(getenv func(string) string, home string) Paths {
 // Read parses the file at path without locking it: writers replace files by
 // rename, so a reader sees the old or the new file whole. A missing file is
 // an empty File.
+//
+// A path that is not a regular file (a named pipe, a device, a folder) or
+// is larger than 16 MiB is an error naming the path
+// (*atomicfile.NotRegularError, *atomicfile.TooLargeError), returned
+// without blocking.
 func Read(path string) (*ini.File, error) {
-	data, err := os.ReadFile(path)
+	data, err := atomicfile.ReadRegular(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &ini.File{}, nil
 	}
@@ -98,11 +103,23 @@ func Update(path string, fn func(f *ini.File) error) error {
 // A writer that dies between creating its temporary file and renaming it
 // leaves the temporary file behind. The next UpdateMany on that file, which
 // holds the lock and so knows no writer is running, removes it.
+//
+// A path that is not a regular file, or is larger than 16 MiB, is an error
+// naming it (see Read), found before any lock is taken.
 func UpdateMany(paths []string, fn func(files []*ini.File) error) error {
+	return UpdateManyContext(context.Background(), paths, fn)
+}
+
+// UpdateManyContext is UpdateMany whose wait for the locks also ends when
+// ctx is done (Ctrl-C, the command's --timeout); nothing is written then.
+func UpdateManyContext(ctx context.Context, paths []string, fn func(files []*ini.File) error) error {
 	resolved := make([]string, len(paths))
 	for i, p := range paths {
 		r, err := resolve(p)
 		if err != nil {
+			return err
+		}
+		if err := atomicfile.CheckRegular(r); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
 		resolved[i] = r
@@ -111,10 +128,10 @@ func UpdateMany(paths []string, fn func(files []*ini.File) error) error {
 	slices.Sort(order)
 	order = slices.Compact(order)
 
-	ctx, cancel := context.WithTimeout(context.Background(), LockTimeout)
+	lctx, cancel := context.WithTimeout(ctx, LockTimeout)
 	defer cancel()
 	for _, p := range order {
-		unlock, err := lock(ctx, p)
+		unlock, err := lock(ctx, lctx, p)
 		if err != nil {
 			return err
 		}
@@ -131,7 +148,7 @@ func UpdateMany(paths []string, fn func(files []*ini.File) error) error {
 	for _, p := range order {
 		atomicfile.RemoveStale(p)
 		st := &state{mode: 0o600}
-		data, err := os.ReadFile(p)
+		data, err := atomicfile.ReadRegular(p)
 		switch {
 		case err == nil:
 			st.ok = true
@@ -184,8 +201,11 @@ func resolve(path string) (string, error) {
 	return abs, nil
 }
 
-// lock takes the cross-process lock of path.
-func lock(ctx context.Context, path string) (func(), error) {
+// lock takes the cross-process lock of path, waiting until ctx (the bound
+// of the wait: LockTimeout, or less) is done. When the caller's own context
+// parent ends first (a signal, the command's --timeout), its error is
+// returned.
+func lock(parent, ctx context.Context, path string) (func(), error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, err
 	}
@@ -194,6 +214,9 @@ func lock(ctx context.Context, path string) (func(), error) {
 	ok, err := l.TryLockContext(ctx, 5*time.Millisecond)
 	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return nil, fmt.Errorf("lock %s: %w", name, err)
+	}
+	if !ok && parent.Err() != nil {
+		return nil, fmt.Errorf("wait for lock %s: %w", name, parent.Err())
 	}
 	if !ok {
 		return nil, fmt.Errorf("lock %s: %w after %v (another samlogin running? remove the file if not)", name, ErrLockTimeout, LockTimeout)

@@ -2,6 +2,7 @@ package awsconfig_test
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -60,7 +61,7 @@ func TestModes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 2 {
-		if err := awsconfig.WriteProfile(p, testWrite("m")); err != nil {
+		if err := awsconfig.WriteProfile(context.Background(), p, testWrite("m")); err != nil {
 			t.Fatal(err)
 		}
 		for path, want := range map[string]os.FileMode{
@@ -97,7 +98,7 @@ func TestSymlinkKept(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := awsconfig.Paths{Config: filepath.Join(dir, "config"), Credentials: link}
-	if err := awsconfig.WriteProfile(p, testWrite("s")); err != nil {
+	if err := awsconfig.WriteProfile(context.Background(), p, testWrite("s")); err != nil {
 		t.Fatal(err)
 	}
 	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
@@ -116,7 +117,7 @@ func TestUnparseableFileUntouched(t *testing.T) {
 	if err := os.WriteFile(p.Config, []byte(bad), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	err := awsconfig.WriteProfile(p, testWrite("x"))
+	err := awsconfig.WriteProfile(context.Background(), p, testWrite("x"))
 	var pe *ini.ParseError
 	if !errors.As(err, &pe) || pe.Line != 3 {
 		t.Fatalf("WriteProfile error = %v, want a ParseError on line 3", err)
@@ -156,7 +157,7 @@ func TestUpdateManyFnErrorWritesNothing(t *testing.T) {
 func TestUpdateManySameFileTwice(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "both")
 	// AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE may name one file.
-	if err := awsconfig.WriteProfile(awsconfig.Paths{Config: path, Credentials: path}, testWrite("same")); err != nil {
+	if err := awsconfig.WriteProfile(context.Background(), awsconfig.Paths{Config: path, Credentials: path}, testWrite("same")); err != nil {
 		t.Fatal(err)
 	}
 	f, err := awsconfig.Read(path)

@@ -1,6 +1,7 @@
 package awsconfig_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strconv"
@@ -33,7 +34,7 @@ func TestMain(m *testing.M) {
 
 func helperWrite() int {
 	p := awsconfig.Paths{Config: os.Getenv("HELPER_CONFIG"), Credentials: os.Getenv("HELPER_CREDENTIALS")}
-	if err := awsconfig.WriteProfile(p, testWrite(os.Getenv("HELPER_PROFILE"))); err != nil {
+	if err := awsconfig.WriteProfile(context.Background(), p, testWrite(os.Getenv("HELPER_PROFILE"))); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}

@@ -1,6 +1,7 @@
 package awsconfig
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -172,9 +173,9 @@ type LogoutResult struct {
 //
 // A profile that is not managed (no samlogin_* key) is ErrNotManaged and
 // nothing is written. Every other byte of both files is kept.
-func Logout(p Paths, in LogoutInput) ([]LogoutResult, error) {
+func Logout(ctx context.Context, p Paths, in LogoutInput) ([]LogoutResult, error) {
 	var results []LogoutResult
-	err := UpdateMany([]string{p.Config, p.Credentials}, func(files []*ini.File) error {
+	err := UpdateManyContext(ctx, []string{p.Config, p.Credentials}, func(files []*ini.File) error {
 		cfg, creds := files[0], files[1]
 		ms := managed(cfg, creds)
 		var todo []Managed

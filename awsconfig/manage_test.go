@@ -1,6 +1,7 @@
 package awsconfig_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -106,7 +107,7 @@ func TestLogout(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			p := writeFiles(t, manageConfig, manageCreds)
-			got, err := awsconfig.Logout(p, tc.in)
+			got, err := awsconfig.Logout(context.Background(), p, tc.in)
 			if !errors.Is(err, tc.wantErr) {
 				t.Fatalf("err = %v, want %v", err, tc.wantErr)
 			}
@@ -130,7 +131,7 @@ func TestLogoutKeepsUserKeys(t *testing.T) {
 	// A key of the user's in the credentials section keeps the section.
 	p := writeFiles(t, "[profile p]\nsamlogin_role_arn = arn:aws:iam::1:role/R\n",
 		"[p]\n# note\naws_access_key_id = ASIA1\nregion = x\naws_session_token = t\n")
-	if _, err := awsconfig.Logout(p, awsconfig.LogoutInput{Profiles: []string{"p"}}); err != nil {
+	if _, err := awsconfig.Logout(context.Background(), p, awsconfig.LogoutInput{Profiles: []string{"p"}}); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(p.Credentials)

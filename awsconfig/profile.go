@@ -1,6 +1,7 @@
 package awsconfig
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"maps"
@@ -93,11 +94,11 @@ type Chain struct{ Name, RoleARN, SessionName string }
 // chained profiles, under the locks of both files (one UpdateMany). Only the
 // keys listed on ProfileWrite are touched; every other byte of both files is
 // kept. Writing the same profile again edits the same lines.
-func WriteProfile(p Paths, w ProfileWrite) error {
+func WriteProfile(ctx context.Context, p Paths, w ProfileWrite) error {
 	if err := checkWrite(w); err != nil {
 		return err
 	}
-	return UpdateMany([]string{p.Config, p.Credentials}, func(files []*ini.File) error {
+	return UpdateManyContext(ctx, []string{p.Config, p.Credentials}, func(files []*ini.File) error {
 		return applyWrite(files[0], files[1], w)
 	})
 }

@@ -78,7 +78,7 @@ func TestWriteProfileIntoHardFiles(t *testing.T) {
 				t.Fatal(err)
 			}
 			w := testWrite("samlogin-test")
-			if err := awsconfig.WriteProfile(p, w); err != nil {
+			if err := awsconfig.WriteProfile(context.Background(), p, w); err != nil {
 				t.Fatal(err)
 			}
 			// The profile is new: every existing byte stays, the new
@@ -96,7 +96,7 @@ func TestWriteProfileIntoHardFiles(t *testing.T) {
 			w2.SessionToken = secret.New("second-token")
 			w2.Region = "ap-southeast-2"
 			w2.Settings = map[string]string{"samlogin_url": "https://other.example.com"}
-			if err := awsconfig.WriteProfile(p, w2); err != nil {
+			if err := awsconfig.WriteProfile(context.Background(), p, w2); err != nil {
 				t.Fatal(err)
 			}
 			second := readFiles(t, p)
@@ -118,7 +118,7 @@ func TestWriteProfileIntoHardFiles(t *testing.T) {
 				t.Errorf("samlogin_role_arn = %q, want it kept", v)
 			}
 			w2.Settings = map[string]string{"samlogin_role_arn": ""}
-			if err := awsconfig.WriteProfile(p, w2); err != nil {
+			if err := awsconfig.WriteProfile(context.Background(), p, w2); err != nil {
 				t.Fatal(err)
 			}
 			cfg, _ = awsconfig.Read(p.Config)
@@ -225,7 +225,7 @@ func checkSDK(t *testing.T, p awsconfig.Paths, w awsconfig.ProfileWrite) {
 func TestWriteProfileKeys(t *testing.T) {
 	dir := t.TempDir()
 	p := awsconfig.Paths{Config: filepath.Join(dir, "config"), Credentials: filepath.Join(dir, "credentials")}
-	if err := awsconfig.WriteProfile(p, testWrite("default")); err != nil {
+	if err := awsconfig.WriteProfile(context.Background(), p, testWrite("default")); err != nil {
 		t.Fatal(err)
 	}
 	got := readFiles(t, p)
@@ -264,13 +264,13 @@ func TestWriteProfileRejects(t *testing.T) {
 	} {
 		w := testWrite("ok")
 		mod(&w)
-		if err := awsconfig.WriteProfile(p, w); !errors.Is(err, awsconfig.ErrInvalidProfile) {
+		if err := awsconfig.WriteProfile(context.Background(), p, w); !errors.Is(err, awsconfig.ErrInvalidProfile) {
 			t.Errorf("WriteProfile(%+v) = %v, want ErrInvalidProfile", w, err)
 		}
 	}
 	w := testWrite("ok")
 	w.SessionToken = secret.New("tok\nen")
-	err := awsconfig.WriteProfile(p, w)
+	err := awsconfig.WriteProfile(context.Background(), p, w)
 	if !errors.Is(err, ini.ErrValue) || strings.Contains(err.Error(), "tok\nen") {
 		t.Errorf("bad token: %v", err)
 	}

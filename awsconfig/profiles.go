@@ -1,6 +1,7 @@
 package awsconfig
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/samlogin/samlogin/awsconfig/ini"
@@ -11,7 +12,7 @@ import (
 // whatever the number of profiles. Every write is checked first; one that
 // WriteProfile would refuse makes WriteProfiles write nothing. Two writes
 // of the same profile are refused too.
-func WriteProfiles(p Paths, ws []ProfileWrite) error {
+func WriteProfiles(ctx context.Context, p Paths, ws []ProfileWrite) error {
 	seen := make(map[string]bool, len(ws))
 	for _, w := range ws {
 		if err := checkWrite(w); err != nil {
@@ -25,7 +26,7 @@ func WriteProfiles(p Paths, ws []ProfileWrite) error {
 	if len(ws) == 0 {
 		return nil
 	}
-	return UpdateMany([]string{p.Config, p.Credentials}, func(files []*ini.File) error {
+	return UpdateManyContext(ctx, []string{p.Config, p.Credentials}, func(files []*ini.File) error {
 		for _, w := range ws {
 			if err := applyWrite(files[0], files[1], w); err != nil {
 				return err

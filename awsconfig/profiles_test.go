@@ -1,6 +1,7 @@
 package awsconfig_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -20,7 +21,7 @@ func TestWriteProfiles(t *testing.T) {
 	}
 	ws := []awsconfig.ProfileWrite{testWrite("a"), testWrite("b"), testWrite("c")}
 	ws[1].Chains = nil
-	if err := awsconfig.WriteProfiles(p, ws); err != nil {
+	if err := awsconfig.WriteProfiles(context.Background(), p, ws); err != nil {
 		t.Fatal(err)
 	}
 	for _, w := range ws {
@@ -31,7 +32,7 @@ func TestWriteProfiles(t *testing.T) {
 		t.Errorf("config lost its first lines:\n%s", cfg)
 	}
 	// Again: the same sections are edited, none is added.
-	if err := awsconfig.WriteProfiles(p, ws); err != nil {
+	if err := awsconfig.WriteProfiles(context.Background(), p, ws); err != nil {
 		t.Fatal(err)
 	}
 	creds, _ := os.ReadFile(p.Credentials)
@@ -47,7 +48,7 @@ func TestWriteProfilesRefusesAll(t *testing.T) {
 		"bad name":  {testWrite("ok"), testWrite("bad name")},
 		"duplicate": {testWrite("x"), testWrite("x")},
 	} {
-		err := awsconfig.WriteProfiles(p, ws)
+		err := awsconfig.WriteProfiles(context.Background(), p, ws)
 		if !errors.Is(err, awsconfig.ErrInvalidProfile) {
 			t.Errorf("%s: err = %v, want ErrInvalidProfile", name, err)
 		}
@@ -55,7 +56,7 @@ func TestWriteProfilesRefusesAll(t *testing.T) {
 	if _, err := os.Stat(p.Credentials); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a refused write created the credentials file: %v", err)
 	}
-	if err := awsconfig.WriteProfiles(p, nil); err != nil {
+	if err := awsconfig.WriteProfiles(context.Background(), p, nil); err != nil {
 		t.Errorf("no profiles: %v", err)
 	}
 }

@@ -118,11 +118,12 @@ const (
 	KindDuration                     // DurationSeconds above the role's MaxSessionDuration
 	KindValidation                   // other ValidationError
 	KindNetwork                      // STS could not be reached
+	KindServer                       // STS answered HTTP 5xx, after the retries
 )
 
 var kindNames = [...]string{"unknown", "invalid input", "expired", "invalid identity token",
 	"access denied", "region disabled", "packed policy too large", "idp rejected claim",
-	"throttling", "malformed policy", "duration", "validation", "network"}
+	"throttling", "malformed policy", "duration", "validation", "network", "server"}
 
 func (k ErrKind) String() string {
 	if int(k) < len(kindNames) {
@@ -325,6 +326,7 @@ func AssumeRoleWithSAML(ctx context.Context, in AssumeInput) (*Credentials, erro
 	client := newSTSClient(in, region)
 
 	duration := in.Duration
+	ReportStep(ctx, "calling STS at "+endpoint)
 	for {
 		log.DebugContext(ctx, "sts: AssumeRoleWithSAML",
 			"role", in.RoleARN, "principal", in.PrincipalARN, "endpoint", endpoint,
@@ -342,8 +344,8 @@ func AssumeRoleWithSAML(ctx context.Context, in AssumeInput) (*Credentials, erro
 				"expires_in", c.Expiration.Sub(now()).Round(time.Second))
 			return c, nil
 		}
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, fmt.Errorf("sts: assume role: %w", ctxErr)
+		if err := deadlineError(ctx, "STS", endpoint); err != nil {
+			return nil, fmt.Errorf("sts: assume role: %w", err)
 		}
 		se := mapError(err, in, partition, endpoint)
 		log.DebugContext(ctx, "sts: error", "code", se.Code, "request_id", se.RequestID, "kind", se.Kind.String())
@@ -383,6 +385,8 @@ func newSTSClient(in AssumeInput, region string) *sts.Client {
 	}
 	if in.HTTPClient != nil {
 		opts.HTTPClient = in.HTTPClient
+	} else {
+		opts.HTTPClient = stsHTTPClient()
 	}
 	return sts.New(opts)
 }
@@ -448,6 +452,16 @@ func classifyError(err error, endpoint string) (*STSError, smithy.APIError) {
 		se.Code, se.Kind = "http", KindUnknown
 		se.Message = fmt.Sprintf("%s answered HTTP %d with no STS error in it", endpoint, re.HTTPStatusCode())
 		se.Hint = "the endpoint is not STS, or STS failed: check --sts-endpoint (AWS_ENDPOINT_URL_STS) and any proxy, and try again"
+		if re.HTTPStatusCode() >= 500 {
+			se.Kind = KindServer
+			se.Hint = "retry; AWS STS is having trouble (or a proxy on the way is): if it lasts, check https://health.aws.amazon.com or try another --region"
+		}
+		return se, nil
+	}
+	if errors.Is(err, ErrDowngrade) {
+		se.Code, se.Kind = "network", KindNetwork
+		se.Message = networkMessage(err, endpoint)
+		se.Hint = "a proxy or the endpoint redirects to plain http, which samlogin refuses: check --sts-endpoint (AWS_ENDPOINT_URL_STS) and HTTPS_PROXY"
 		return se, nil
 	}
 	if !isAPI {
@@ -457,6 +471,13 @@ func classifyError(err error, endpoint string) (*STSError, smithy.APIError) {
 		return se, nil
 	}
 	se.Code, se.Message = api.ErrorCode(), api.ErrorMessage()
+	if re != nil && re.HTTPStatusCode() >= 500 {
+		// InternalFailure, ServiceUnavailable: STS's own trouble, after
+		// the SDK's retries.
+		se.Kind = KindServer
+		se.Hint = "retry; AWS STS is having trouble: if it lasts, check https://health.aws.amazon.com or try another --region"
+		return se, nil
+	}
 	return se, api
 }
 

@@ -2,6 +2,7 @@ package ini_test
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -40,3 +41,39 @@ func benchUpdate(b *testing.B, n int) {
 
 func BenchmarkUpdateProfile1k(b *testing.B)  { benchUpdate(b, 1000) }
 func BenchmarkUpdateProfile10k(b *testing.B) { benchUpdate(b, 10000) }
+
+// benchParseMemory parses data and reports the bytes allocated per input
+// byte: the parser's memory must stay a small multiple of the file.
+func benchParseMemory(b *testing.B, data []byte) {
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	var ms0, ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	for b.Loop() {
+		f, err := ini.Parse(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := f.Set("profile x", "region", "eu-west-1"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	runtime.ReadMemStats(&ms1)
+	perOp := float64(ms1.TotalAlloc-ms0.TotalAlloc) / float64(b.N)
+	b.ReportMetric(perOp/float64(len(data)), "bytes/input-byte")
+}
+
+// 4 MiB of blank lines: today's worst case (one line per byte).
+func BenchmarkParseBlankLines(b *testing.B) {
+	benchParseMemory(b, []byte(strings.Repeat("\n", 4<<20)))
+}
+
+// 4 MiB of blank and comment lines, alternating.
+func BenchmarkParseCommentLines(b *testing.B) {
+	benchParseMemory(b, []byte(strings.Repeat("#\n\n", (4<<20)/3)))
+}
+
+// A file of many short keys.
+func BenchmarkParseKeyLines(b *testing.B) {
+	benchParseMemory(b, []byte("[profile x]\n"+strings.Repeat("a=b\n", (4<<20)/4)))
+}

@@ -106,20 +106,112 @@ type File struct {
 // *ParseError naming the first line that cannot be read.
 func Parse(data []byte) (*File, error) {
 	s := string(data)
-	n := strings.Count(s, "\n") + 1
-	f := &File{lines: make([]line, 0, n)}
-	for len(s) > 0 {
-		i := strings.IndexByte(s, '\n')
-		if i < 0 {
-			i = len(s) - 1
-		}
-		f.lines = append(f.lines, line{text: s[:i+1]})
-		s = s[i+1:]
-	}
+	// A run of blank and comment lines is one entry: nothing edits inside
+	// it, and a file of a million blank lines must not cost a million
+	// entries (80 bytes each). Counting the entries
+	// first sizes the slice exactly: memory stays proportional to the bytes.
+	n := 0
+	splitRuns(s, func(string, kind) { n++ })
+	// Room for the lines one Set adds (a blank line, a section, a key), so
+	// that an edit does not copy every entry.
+	f := &File{lines: make([]line, 0, n+3)}
+	splitRuns(s, func(t string, k kind) { f.lines = append(f.lines, line{text: t, kind: k}) })
 	if err := f.analyze(); err != nil {
 		return nil, err
 	}
 	return f, nil
+}
+
+// splitRuns calls fn with each line of s, a run of blank and comment
+// lines being one call: of kind kindBlank when all its lines are blank,
+// else kindComment.
+func splitRuns(s string, fn func(text string, k kind)) {
+	start, pos, run := 0, 0, kind(255) // the open entry is s[start:pos], of kind run
+	for pos < len(s) {
+		i := strings.IndexByte(s[pos:], '\n')
+		if i < 0 {
+			i = len(s) - pos - 1
+		}
+		c := strings.TrimSuffix(s[pos:pos+i+1], "\n")
+		k := kindKey // anything that is not part of a run
+		switch {
+		case strings.TrimSpace(c) == "":
+			k = kindBlank
+		case isLineComment(c):
+			k = kindComment
+		}
+		switch {
+		case pos > start && isTrivia(k) && isTrivia(run):
+			run = max(run, k) // kindComment once a comment joins
+		default:
+			if pos > start {
+				fn(s[start:pos], run)
+			}
+			start, run = pos, k
+		}
+		pos += i + 1
+	}
+	if pos > start {
+		fn(s[start:pos], run)
+	}
+}
+
+func isTrivia(k kind) bool { return k == kindBlank || k == kindComment }
+
+// isRun reports whether text holds more than one line (a run of blank and
+// comment lines): its kind is the one Parse gave it.
+func isRun(text string) bool {
+	i := strings.IndexByte(text, '\n')
+	return i >= 0 && i < len(text)-1
+}
+
+// endsBlank reports whether the last line of entry i is a blank line.
+func (f *File) endsBlank(i int) bool {
+	l := &f.lines[i]
+	if l.kind != kindBlank && l.kind != kindComment {
+		return false
+	}
+	t := strings.TrimSuffix(l.text, "\n")
+	return strings.TrimSpace(t[strings.LastIndexByte(t, '\n')+1:]) == ""
+}
+
+// splitBlankEdge splits the run at i so that its leading (lead) or
+// trailing blank lines become an entry of their own, and reports whether
+// it split (the entries after i then move by one).
+func (f *File) splitBlankEdge(i int, lead bool) bool {
+	l := f.lines[i]
+	if l.kind != kindComment || !isRun(l.text) {
+		return false
+	}
+	lines := strings.SplitAfter(l.text, "\n")
+	if lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	blank := func(s string) bool { return strings.TrimSpace(s) == "" }
+	cut := 0 // lines[:cut] and lines[cut:] become the two entries
+	if lead {
+		for cut < len(lines) && blank(lines[cut]) {
+			cut++
+		}
+	} else {
+		cut = len(lines)
+		for cut > 0 && blank(lines[cut-1]) {
+			cut--
+		}
+	}
+	if cut == 0 || cut == len(lines) {
+		return false
+	}
+	at := len(strings.Join(lines[:cut], ""))
+	first, second := line{text: l.text[:at], kind: kindComment}, line{text: l.text[at:], kind: kindComment}
+	if lead {
+		first.kind = kindBlank
+	} else {
+		second.kind = kindBlank
+	}
+	f.lines = slices.Insert(f.lines, i+1, second)
+	f.lines[i] = first
+	return true
 }
 
 // analyze classifies every line, following the SDK's tokenizer and parser.
@@ -127,11 +219,16 @@ func (f *File) analyze() error {
 	sect := ""
 	ckey := -1 // current key line: the target of nested and continuation lines
 	ckeyEmpty := false
+	lineNo := 1 // of the entry's first line
 	for i := range f.lines {
 		l := &f.lines[i]
 		c := l.content()
 		l.sect, l.owner, l.name, l.value = sect, -1, "", ""
+		n := lineNo
+		lineNo += strings.Count(l.text, "\n")
 		switch {
+		case isRun(l.text):
+			// a run of blank and comment lines: kind as Parse found it
 		case strings.TrimSpace(c) == "":
 			l.kind = kindBlank
 		case isLineComment(c):
@@ -146,7 +243,7 @@ func (f *File) analyze() error {
 			if !isLineSpace(c[0]) {
 				k, v, ok := asProperty(c)
 				if !ok {
-					return &ParseError{Line: i + 1, Text: strings.TrimSuffix(c, "\r"), Reason: "expected [section] or key = value"}
+					return &ParseError{Line: n, Text: strings.TrimSuffix(c, "\r"), Reason: "expected [section] or key = value"}
 				}
 				l.kind, l.name, l.value = kindKey, k, v
 				if sect != "" {
@@ -383,7 +480,7 @@ func (f *File) Set(section, key, value string) error {
 	eol := f.style()
 	if n := len(f.lines); n > 0 {
 		f.terminate(n - 1)
-		if f.lines[n-1].kind != kindBlank {
+		if !f.endsBlank(n - 1) {
 			f.lines = append(f.lines, line{text: eol})
 		}
 	}
@@ -416,12 +513,10 @@ func (f *File) terminate(i int) string {
 func (f *File) style() string {
 	crlf, lf := 0, 0
 	for i := range f.lines {
-		switch f.lines[i].eol() {
-		case "\r\n":
-			crlf++
-		case "\n":
-			lf++
-		}
+		t := f.lines[i].text // a run of blank or comment lines counts each line
+		c, n := strings.Count(t, "\r\n"), strings.Count(t, "\n")
+		crlf += c
+		lf += n - c
 	}
 	if crlf > lf {
 		return "\r\n"
@@ -473,11 +568,17 @@ func (f *File) DeleteSection(name string) bool {
 				end = j + 1
 			}
 		}
+		if end < len(f.lines) {
+			f.splitBlankEdge(end, true) // the blank lines before a comment go, the comment stays
+		}
 		for end < len(f.lines) && f.lines[end].kind == kindBlank {
 			end++
 		}
 		start := i
 		if end == len(f.lines) {
+			if start > 0 && f.splitBlankEdge(start-1, false) {
+				start, end = start+1, end+1
+			}
 			for start > 0 && f.lines[start-1].kind == kindBlank {
 				start--
 			}

@@ -68,7 +68,7 @@ func (c *Cache) now() time.Time {
 // damaged entry is removed.
 func (c *Cache) Get(key string) (secret.String, bool) {
 	p := c.path(key)
-	b, err := os.ReadFile(p)
+	b, err := atomicfile.ReadRegular(p) // a pipe or folder here is a miss, not a hang
 	if err != nil {
 		return secret.String{}, false
 	}

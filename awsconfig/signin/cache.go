@@ -2,7 +2,6 @@ package signin
 
 import (
 	"encoding/json"
-	"os"
 	"time"
 
 	"github.com/samlogin/samlogin/internal/atomicfile"
@@ -46,7 +45,7 @@ func (c *AliasCache) ttl() time.Duration {
 
 func (c *AliasCache) read() cacheFile {
 	var f cacheFile
-	b, err := os.ReadFile(c.Path)
+	b, err := atomicfile.ReadRegular(c.Path) // a pipe or folder here is a miss, not a hang
 	if err == nil {
 		_ = json.Unmarshal(b, &f) // a damaged cache is an empty one
 	}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/samlogin/samlogin/awsconfig"
 	"github.com/samlogin/samlogin/internal/lazyre"
 	"github.com/samlogin/samlogin/internal/secret"
 )
@@ -146,6 +147,9 @@ func Fetch(ctx context.Context, client *http.Client, pageURL string, samlRespons
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp, err := c.Do(req)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("signin: %w", deadlineError(ctx, pageURL))
+		}
 		return nil, fmt.Errorf("signin: post to %s: %w", pageURL, err)
 	}
 	defer resp.Body.Close()
@@ -157,4 +161,14 @@ func Fetch(ctx context.Context, client *http.Client, pageURL string, samlRespons
 		return nil, fmt.Errorf("signin: read %s: %w", pageURL, err)
 	}
 	return ParseAccounts(page)
+}
+
+// deadlineError is the error of a post that ctx ended: an
+// *awsconfig.TimeoutError naming the page when the deadline passed, the
+// cancellation otherwise.
+func deadlineError(ctx context.Context, pageURL string) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return &awsconfig.TimeoutError{Step: "the AWS sign-in page", URL: pageURL, Err: context.Cause(ctx)}
+	}
+	return fmt.Errorf("post to %s: %w", pageURL, ctx.Err())
 }

@@ -176,7 +176,7 @@ func runAllRoles(ctx context.Context, env *Env, cmd *cobra.Command, lo *loginOpt
 	if err := checkTemplate(lo.profileTemplate); err != nil {
 		return err
 	}
-	f, err := newFlow(env, fs, lo, newPrompter(env, lo.noPrompt))
+	f, err := newFlow(ctx, env, fs, lo, newPrompter(env, lo.noPrompt))
 	if err != nil {
 		return err
 	}
@@ -229,7 +229,7 @@ func runAllRoles(ctx context.Context, env *Env, cmd *cobra.Command, lo *loginOpt
 			ws = append(ws, f.profileWrite(o.profile, o.role, o.creds))
 		}
 	}
-	if err := awsconfig.WriteProfiles(f.paths, ws); err != nil {
+	if err := awsconfig.WriteProfiles(ctx, f.paths, ws); err != nil {
 		return fmt.Errorf("write %d profiles: %w", len(ws), err)
 	}
 	if err := printAllRoles(env, lo.output, f.paths, out, now); err != nil {

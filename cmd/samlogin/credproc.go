@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -213,19 +212,19 @@ func (t *ttyPrompter) Select(m string, o []string) (int, error) {
 	return t.get().Select(m, o)
 }
 
-// credCache is samlogin's credential cache, with the bound of a waiting
-// process: a sign-in may take --timeout, and a waiter that gave up
-// earlier would fail while the sign-in it waits for is still running.
+// credCache is samlogin's credential cache. A waiting process waits at
+// most its own --timeout: the process it waits for is bounded by its own,
+// and when that one is killed the kernel releases its lock; a waiter that
+// gives up says which step the other was in. A failed sign-in is shared
+// with the waiters by kind (see failureKind), and a shared rejection
+// keeps its exit code.
 func credCache(env *Env, lo *loginOptions) *awsconfig.CredentialCache {
 	return &awsconfig.CredentialCache{
-		Dir:      awsconfig.CacheDir(env.Home),
-		Now:      env.Now,
-		LockWait: lo.timeout + time.Minute,
-		ShareFailure: func(err error) bool {
-			var ue *usageError
-			return !errors.Is(err, idp.ErrNoPrompt) && !errors.As(err, &ue) &&
-				!errors.Is(err, idp.ErrCancelled) && !errors.Is(err, context.Canceled)
-		},
+		Dir:             awsconfig.CacheDir(env.Home),
+		Now:             env.Now,
+		LockWait:        lo.timeout,
+		ClassifyFailure: failureKind,
+		FailureError:    failureError,
 	}
 }
 

@@ -5,9 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 
+	"github.com/samlogin/samlogin/awsconfig"
 	"github.com/samlogin/samlogin/idp"
+	"github.com/samlogin/samlogin/internal/atomicfile"
 	"github.com/samlogin/samlogin/internal/lazyre"
 )
 
@@ -77,6 +80,9 @@ func message(err error) string {
 		return "cancelled; no file was changed"
 	}
 	msg := err.Error()
+	if m := timeoutMessage(err); m != "" {
+		msg = m
+	}
 	if h := hintFor(err); h != "" {
 		msg += "; " + h
 	}
@@ -112,6 +118,28 @@ var hinters = []func(error) string{
 		}
 		if errors.Is(err, idp.ErrMFARejected) {
 			return "the code was not resent; run samlogin again for a new one"
+		}
+		return ""
+	},
+	func(err error) string {
+		var te *awsconfig.TimeoutError
+		if errors.As(err, &te) {
+			return "check that it is reachable from here (VPN, proxy: HTTPS_PROXY), or raise --timeout"
+		}
+		var fe *awsconfig.FederationNetError
+		var dns *net.DNSError
+		if errors.As(err, &fe) && errors.As(err, &dns) {
+			return fmt.Sprintf("the name %s does not resolve: check your DNS and VPN, and SAMLOGIN_FEDERATION_URL if you set it", dns.Name)
+		}
+		if errors.Is(err, awsconfig.ErrDowngrade) {
+			return "a proxy or the endpoint sends samlogin from https to plain http, which it refuses: check HTTPS_PROXY and the endpoint's URL"
+		}
+		if errors.Is(err, idp.ErrInsecureURL) && strings.Contains(err.Error(), "plain http") {
+			return "the IdP (or a proxy) sent samlogin from https to plain http: use the IdP's https address, and ask its admin to fix the redirect"
+		}
+		var nr *atomicfile.NotRegularError
+		if errors.As(err, &nr) {
+			return "move it away, or point AWS_CONFIG_FILE or AWS_SHARED_CREDENTIALS_FILE at a regular file"
 		}
 		return ""
 	},

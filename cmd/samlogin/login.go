@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strconv"
@@ -162,7 +163,7 @@ type flow struct {
 // applies its stored settings to the flags that neither the command line
 // nor the environment set. Every input that a file could not hold, or that
 // contradicts another, is refused here, before any network.
-func newFlow(env *Env, fs *pflag.FlagSet, lo *loginOptions, p idp.Prompter) (*flow, error) {
+func newFlow(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginOptions, p idp.Prompter) (*flow, error) {
 	f := &flow{env: env, lo: lo, fs: fs, profile: resolveProfile(lo, env), prompt: p}
 	if err := awsconfig.CheckProfileName(f.profile); err != nil {
 		return nil, usagef("--profile %q: the AWS files cannot hold that name (no spaces, brackets, #, ; or =)", f.profile)
@@ -204,7 +205,8 @@ func newFlow(env *Env, fs *pflag.FlagSet, lo *loginOptions, p idp.Prompter) (*fl
 		return nil, err
 	}
 	if lo.policyFile != "" {
-		b, err := readRegular(lo.policyFile)
+		// A named pipe (<(cmd)) is a fine source; a signal ends its wait.
+		b, err := readAll(ctx, func() (io.ReadCloser, error) { return os.Open(lo.policyFile) }, 1<<20)
 		if err != nil {
 			return nil, fmt.Errorf("read --policy-file: %w", err)
 		}
@@ -302,7 +304,7 @@ func runLogin(ctx context.Context, env *Env, cmd *cobra.Command, lo *loginOption
 	if lo.allRoles {
 		return runAllRoles(ctx, env, cmd, lo)
 	}
-	f, err := newFlow(env, cmd.Flags(), lo, newPrompter(env, lo.noPrompt))
+	f, err := newFlow(ctx, env, cmd.Flags(), lo, newPrompter(env, lo.noPrompt))
 	if err != nil {
 		return err
 	}
@@ -363,7 +365,7 @@ func (f *flow) write(ctx context.Context, role assertion.Role, creds *awsconfig.
 	if err := f.useCredentialProcess(&w, role, creds); err != nil {
 		return err
 	}
-	if err := awsconfig.WriteProfile(f.paths, w); err != nil {
+	if err := awsconfig.WriteProfile(ctx, f.paths, w); err != nil {
 		return fmt.Errorf("write profile %s: %w", f.profile, err)
 	}
 	warnReadable(f.env, f.paths.Credentials)

@@ -42,7 +42,7 @@ settings is not samlogin's, and logout refuses to touch it (exit 1).`,
   samlogin logout --all
   samlogin logout --profile prod-admin --forget`,
 		Args: cobra.NoArgs,
-		RunE: func(_ *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) error {
 			in := awsconfig.LogoutInput{All: all, Forget: forget}
 			switch {
 			case !all && profile == "":
@@ -58,7 +58,7 @@ settings is not samlogin's, and logout refuses to touch it (exit 1).`,
 			if err != nil {
 				return fmt.Errorf("logout: %w", err)
 			}
-			rs, err := awsconfig.Logout(paths, in)
+			rs, err := awsconfig.Logout(cmd.Context(), paths, in)
 			if errors.Is(err, awsconfig.ErrNotManaged) {
 				return withHint(fmt.Errorf("logout: %w", err), "samlogin only removes profiles it wrote; 'samlogin status' lists them; nothing was changed")
 			}

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"slices"
 	"strings"
@@ -47,22 +49,24 @@ It needs no network. With no FILE, or with -, it reads stdin.`,
 
 // readAssertion reads and parses a saved SAMLResponse from a file or stdin.
 func readAssertion(ctx context.Context, env *Env, name string) (*assertion.Assertion, error) {
-	var r io.Reader
+	var open func() (io.ReadCloser, error)
 	src := name
 	if name == "-" || name == "" {
-		r, src = env.Stdin, "stdin"
+		src = "stdin"
+		open = func() (io.ReadCloser, error) { return io.NopCloser(env.Stdin), nil }
 		if env.StdinTTY {
 			fmt.Fprintln(env.Stderr, "samlogin: reading a SAMLResponse from the terminal; paste it, then press Enter and Ctrl-D")
 		}
 	} else {
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, fmt.Errorf("read assertion: %w", err)
-		}
-		defer f.Close()
-		r = f
+		// A named pipe (<(cmd), mkfifo) is a fine source, but its open
+		// blocks until a writer comes: it is part of the read that a
+		// signal or --timeout ends.
+		open = func() (io.ReadCloser, error) { return os.Open(name) }
 	}
-	data, err := readAll(ctx, io.LimitReader(r, assertion.MaxInputSize+1))
+	data, err := readAll(ctx, open, assertion.MaxInputSize+1)
+	if pe := (*fs.PathError)(nil); errors.As(err, &pe) && pe.Op == "open" {
+		return nil, fmt.Errorf("read assertion: %w", err) // the error names the file
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read assertion from %s: %w", src, err)
 	}
@@ -75,14 +79,20 @@ func readAssertion(ctx context.Context, env *Env, name string) (*assertion.Asser
 
 // readAll reads r to the end, or until ctx is done (Ctrl-C while a terminal
 // read blocks: the read is abandoned, and the process exits right after).
-func readAll(ctx context.Context, r io.Reader) ([]byte, error) {
+func readAll(ctx context.Context, open func() (io.ReadCloser, error), limit int64) ([]byte, error) {
 	type result struct {
 		data []byte
 		err  error
 	}
 	done := make(chan result, 1)
 	go func() {
-		b, err := io.ReadAll(r)
+		r, err := open()
+		if err != nil {
+			done <- result{nil, err}
+			return
+		}
+		defer r.Close()
+		b, err := io.ReadAll(io.LimitReader(r, limit))
 		done <- result{b, err}
 	}()
 	select {

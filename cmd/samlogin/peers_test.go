@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -57,6 +58,18 @@ func startPeers(t *testing.T) map[string]string {
 	// A server that accepts the connection and never answers.
 	stall := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
 	t.Cleanup(stall.Close)
+	// An STS that reads the request and never answers (the POST body must
+	// be read for the server to see the client go away).
+	stop := make(chan struct{})
+	stallSTS := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		select {
+		case <-r.Context().Done():
+		case <-stop:
+		}
+	}))
+	t.Cleanup(stallSTS.Close)
+	t.Cleanup(func() { close(stop) }) // before Close, which waits for the handlers
 	// A port where nothing listens.
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -72,6 +85,7 @@ func startPeers(t *testing.T) map[string]string {
 		"ADFS_MFA_HOST":  mfa.Host(),
 		"ADFS_BADRP":     unknownRP.Host(),
 		"STALL_URL":      stall.URL + "/idp/sso",
+		"STALL_STS_URL":  stallSTS.URL,
 		"DEAD_HOST":      dead,
 		"ALICE_PASSWORD": adfsUsers[`CORP\alice`],
 		"BOB_PASSWORD":   adfsUsers["bob@corp.example.com"],

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -208,24 +207,6 @@ func checkStorable(fs *pflag.FlagSet) error {
 	return nil
 }
 
-// readRegular reads a file the user named, refusing what is not a regular
-// file (a FIFO would block) and anything over maxInputFile.
-func readRegular(path string) ([]byte, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", path)
-	}
-	if fi.Size() > maxInputFile {
-		return nil, fmt.Errorf("%s is larger than %d MiB", path, maxInputFile>>20)
-	}
-	return os.ReadFile(path)
-}
-
-const maxInputFile = 16 << 20
-
 // noSignInError says why samlogin cannot get credentials for a profile
 // that names no IdP, and what to run.
 func noSignInError(p *awsconfig.Profile, now time.Time) error {
@@ -275,7 +256,7 @@ func getCredentials(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginO
 }
 
 func credentialsOf(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginOptions, p idp.Prompter, via []string) (*gotCredentials, error) {
-	f, err := newFlow(env, fs, lo, p)
+	f, err := newFlow(ctx, env, fs, lo, p)
 	if err != nil {
 		return nil, err
 	}
@@ -332,7 +313,7 @@ func credentialsOf(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginOp
 		if role.RoleARN == "" {
 			role, _ = assertion.ParseRoleARN(cmp.Or(lo.roleARN, prof.Identity.RoleARN))
 		}
-		if err := f.refreshFile(role, creds); err != nil {
+		if err := f.refreshFile(ctx, role, creds); err != nil {
 			return nil, err
 		}
 	}
@@ -341,7 +322,7 @@ func credentialsOf(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginOp
 
 // refreshFile writes fresh keys over the profile's expired ones in the
 // credentials file, keeping its settings.
-func (f *flow) refreshFile(role assertion.Role, c *awsconfig.Credentials) error {
+func (f *flow) refreshFile(ctx context.Context, role assertion.Role, c *awsconfig.Credentials) error {
 	w := awsconfig.ProfileWrite{
 		Profile:         f.profile,
 		AccessKeyID:     c.AccessKeyID,
@@ -350,7 +331,7 @@ func (f *flow) refreshFile(role assertion.Role, c *awsconfig.Credentials) error 
 		Expiration:      c.Expiration,
 		PrincipalARN:    c.AssumedRoleARN,
 	}
-	if err := awsconfig.WriteProfile(f.paths, w); err != nil {
+	if err := awsconfig.WriteProfile(ctx, f.paths, w); err != nil {
 		return fmt.Errorf("write profile %s: %w", f.profile, err)
 	}
 	return nil
@@ -404,12 +385,4 @@ func (f *flow) chainCredentials(ctx context.Context, via []string) (*gotCredenti
 		return nil, err
 	}
 	return &gotCredentials{Credentials: out, Region: region, RoleARN: prof.RoleARN, Chained: true, Settings: src.Settings}, nil
-}
-
-// withTimeout bounds a whole command by --timeout (0: no bound).
-func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	if d <= 0 {
-		return context.WithCancel(ctx)
-	}
-	return context.WithTimeout(ctx, d)
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -25,7 +24,7 @@ var update = flag.Bool("update", false, "rewrite testscript files with the actua
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"samlogin": func() { os.Exit(run(context.Background(), os.Args[1:], systemEnv())) },
+		"samlogin": main, // with its signal handling
 	})
 }
 

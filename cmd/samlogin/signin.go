@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/samlogin/samlogin/assertion"
+	"github.com/samlogin/samlogin/awsconfig"
 	"github.com/samlogin/samlogin/idp"
 	"github.com/samlogin/samlogin/idp/adfs"
 	"github.com/samlogin/samlogin/idp/form"
@@ -92,6 +93,9 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 	if err != nil {
 		return nil, err
 	}
+	// The bound covers the password command and the prompts too.
+	ctx, cancel := withTimeout(ctx, so.timeout)
+	defer cancel()
 	username := so.username // the flow has asked for it when it was missing
 	password, err := readPassword(ctx, env, so, p, username)
 	if err != nil {
@@ -111,7 +115,7 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 	}
 	deps := idp.Deps{
 		Client: client,
-		Prompt: p,
+		Prompt: stepPrompter{ctx: ctx, p: p},
 		Log:    log,
 		Now:    env.Now,
 		Status: func(msg string) { fmt.Fprintf(env.Stderr, "samlogin: %s\n", msg) },
@@ -125,11 +129,10 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, so.timeout)
-	defer cancel()
 	if env.CanPrompt() {
 		fmt.Fprintf(env.Stderr, "samlogin: signing in to %s as %s...\n", so.describe(), username)
 	}
+	awsconfig.ReportStep(ctx, "signing in at "+so.describe())
 	saml, err := d.Login(ctx, idp.LoginInput{
 		Username:   username,
 		Password:   password,
@@ -166,7 +169,10 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 func readPassword(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, username string) (secret.String, error) {
 	switch {
 	case so.passwordStdin:
-		line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+		line, err := readLine(ctx, env.Stdin)
+		if ctx.Err() != nil {
+			return secret.String{}, fmt.Errorf("read password from stdin: %w", err)
+		}
 		if err != nil && !errors.Is(err, io.EOF) {
 			return secret.String{}, fmt.Errorf("read password from stdin: %w", err)
 		}
@@ -178,6 +184,7 @@ func readPassword(ctx context.Context, env *Env, so *signinOptions, p idp.Prompt
 	case env.Getenv("SAMLOGIN_PASSWORD") != "":
 		return secret.New(env.Getenv("SAMLOGIN_PASSWORD")), nil
 	case so.passwordCommand != "":
+		awsconfig.ReportStep(ctx, "running --password-command")
 		return runPasswordCommand(ctx, env, so.passwordCommand)
 	}
 	// Asked by the driver, once it has reached a sign-in form: a disabled
@@ -185,17 +192,63 @@ func readPassword(ctx context.Context, env *Env, so *signinOptions, p idp.Prompt
 	return secret.String{}, nil
 }
 
+// passwordCommandWaitDelay is how long samlogin waits, after the password
+// command exited (or was killed), for the processes it left behind to
+// close its output: a background child that keeps stdout open must not
+// stall samlogin.
+var passwordCommandWaitDelay = time.Second
+
+// readLine reads the first line of r, or gives up when ctx is done (a
+// signal, --timeout while stdin is a pipe that never gets data): the read
+// is abandoned, and the process exits right after.
+func readLine(ctx context.Context, r io.Reader) (string, error) {
+	type result struct {
+		line string
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		line, err := bufio.NewReader(r).ReadString('\n')
+		done <- result{line, err}
+	}()
+	select {
+	case res := <-done:
+		return res.line, res.err
+	case <-ctx.Done():
+		return "", context.Cause(ctx)
+	}
+}
+
 // runPasswordCommand runs cmd through the shell; its first line of output is
-// the password. Its stderr goes to ours, so that a pinentry can talk.
+// the password. Its stderr goes to ours, so that a pinentry can talk. It is
+// bounded by ctx (--timeout, a signal): at the bound its whole process
+// group is killed. Its output is never shown.
 func runPasswordCommand(ctx context.Context, env *Env, cmd string) (secret.String, error) {
 	var out bytes.Buffer
 	c := exec.CommandContext(ctx, "/bin/sh", "-c", cmd)
+	ownProcessGroup(c)
+	c.WaitDelay = passwordCommandWaitDelay
 	c.Stdout = &limitedWriter{w: &out, n: 64 << 10}
-	c.Stderr = env.Stderr
+	// Its stderr reaches ours through a pipe that samlogin reads and
+	// closes (WaitDelay), never as our own descriptor: a child it leaves
+	// behind must not hold the stderr of whoever runs samlogin (the AWS
+	// CLI waits for a credential_process's output to close).
+	c.Stderr = struct{ io.Writer }{env.Stderr}
 	if f, ok := env.Stdin.(*os.File); ok {
 		c.Stdin = f
 	}
-	if err := c.Run(); err != nil {
+	err := c.Run()
+	switch {
+	case ctx.Err() != nil:
+		var tc *timeoutCause
+		if errors.As(context.Cause(ctx), &tc) {
+			return secret.String{}, &boundError{fmt.Sprintf("--password-command did not finish within --timeout %s", tc.d), context.Cause(ctx)}
+		}
+		return secret.String{}, fmt.Errorf("--password-command: %w", ctx.Err())
+	case errors.Is(err, exec.ErrWaitDelay):
+		// It exited 0, but left a child holding its output: what it
+		// printed before is the answer.
+	case err != nil:
 		return secret.String{}, fmt.Errorf("--password-command %q failed: %w", cmd, err)
 	}
 	pw, _, _ := strings.Cut(out.String(), "\n")
@@ -220,4 +273,26 @@ func (l *limitedWriter) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// stepPrompter tells the processes waiting for this sign-in (credential
+// cache) that it waits for the user.
+type stepPrompter struct {
+	ctx context.Context
+	p   idp.Prompter
+}
+
+func (s stepPrompter) Input(m string) (string, error) {
+	awsconfig.ReportStep(s.ctx, "waiting for the user at a prompt")
+	return s.p.Input(m)
+}
+
+func (s stepPrompter) Secret(m string) (secret.String, error) {
+	awsconfig.ReportStep(s.ctx, "waiting for the user at a prompt")
+	return s.p.Secret(m)
+}
+
+func (s stepPrompter) Select(m string, o []string) (int, error) {
+	awsconfig.ReportStep(s.ctx, "waiting for the user at a prompt")
+	return s.p.Select(m, o)
 }

@@ -1,6 +1,8 @@
 package atomicfile
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -57,5 +59,23 @@ func TestWriteErrorLeavesFile(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
 		t.Errorf("folder holds %d entries after a failed write, want 1", len(entries))
+	}
+}
+
+func TestReadRegular(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "f")
+	if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := ReadRegular(p); err != nil || string(b) != "x" {
+		t.Errorf("ReadRegular(file) = %q, %v", b, err)
+	}
+	if _, err := ReadRegular(filepath.Join(dir, "missing")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("ReadRegular(missing) = %v, want ErrNotExist", err)
+	}
+	var nr *NotRegularError
+	if _, err := ReadRegular(dir); !errors.As(err, &nr) || err.Error() != dir+" is a folder, not a file: samlogin reads and writes only regular files there" {
+		t.Errorf("ReadRegular(dir) = %v", err)
 	}
 }

@@ -11,9 +11,11 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync/atomic"
 
 	"github.com/AlecAivazis/survey/v2"
 	"github.com/AlecAivazis/survey/v2/terminal"
+	"golang.org/x/term"
 
 	"github.com/samlogin/samlogin/idp"
 	"github.com/samlogin/samlogin/internal/secret"
@@ -24,6 +26,60 @@ type Terminal struct {
 	In  terminal.FileReader
 	Out terminal.FileWriter // the terminal's error stream or /dev/tty
 	Err io.Writer
+	// Done, when closed, ends a question that is waiting for the user: the
+	// terminal's mode is restored and the question returns
+	// idp.ErrCancelled (a SIGTERM, or Ctrl-C outside the prompt's own raw
+	// mode). nil: the channel given to CancelOn.
+	Done <-chan struct{}
+}
+
+// interrupted is the process's cancellation, set once by main before any
+// prompt (see CancelOn).
+var interrupted atomic.Pointer[<-chan struct{}]
+
+// CancelOn makes every Terminal without its own Done end its questions
+// when done is closed. cmd/samlogin's main calls it with the context that
+// the first SIGINT or SIGTERM cancels, so that prompters built anywhere
+// (the login flow, credential_process's /dev/tty) end on the signal.
+func CancelOn(done <-chan struct{}) { interrupted.Store(&done) }
+
+func (t *Terminal) done() <-chan struct{} {
+	if t.Done != nil {
+		return t.Done
+	}
+	if p := interrupted.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// ask runs one survey question; it returns idp.ErrCancelled as soon as
+// done is closed, with the terminal's mode restored. The abandoned read
+// ends with the process.
+func (t *Terminal) ask(q func() error) error {
+	done := t.done()
+	if done == nil {
+		return mapErr(q())
+	}
+	select {
+	case <-done:
+		return idp.ErrCancelled
+	default:
+	}
+	fd := int(t.In.Fd())
+	state, stateErr := term.GetState(fd)
+	res := make(chan error, 1)
+	go func() { res <- q() }()
+	select {
+	case err := <-res:
+		return mapErr(err)
+	case <-done:
+		if stateErr == nil {
+			_ = term.Restore(fd, state)
+		}
+		_, _ = io.WriteString(t.Out, "\n") // end the question's line
+		return idp.ErrCancelled
+	}
 }
 
 var _ idp.Prompter = (*Terminal)(nil)
@@ -42,22 +98,33 @@ func mapErr(err error) error {
 // Input asks for a visible value.
 func (t *Terminal) Input(message string) (string, error) {
 	var v string
-	err := survey.AskOne(&survey.Input{Message: message}, &v, t.opts())
-	return strings.TrimSpace(v), mapErr(err)
+	err := t.ask(func() error { return survey.AskOne(&survey.Input{Message: message}, &v, t.opts()) })
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(v), nil
 }
 
 // Secret asks for a value without echo.
 func (t *Terminal) Secret(message string) (secret.String, error) {
 	var v string
-	err := survey.AskOne(&survey.Password{Message: message}, &v, t.opts())
-	return secret.New(v), mapErr(err)
+	err := t.ask(func() error { return survey.AskOne(&survey.Password{Message: message}, &v, t.opts()) })
+	if err != nil {
+		return secret.String{}, err
+	}
+	return secret.New(v), nil
 }
 
 // Select asks the user to pick one option; typing filters the list.
 func (t *Terminal) Select(message string, options []string) (int, error) {
 	var i int
-	err := survey.AskOne(&survey.Select{Message: message, Options: options, PageSize: 15}, &i, t.opts())
-	return i, mapErr(err)
+	err := t.ask(func() error {
+		return survey.AskOne(&survey.Select{Message: message, Options: options, PageSize: 15}, &i, t.opts())
+	})
+	if err != nil {
+		return 0, err
+	}
+	return i, nil
 }
 
 // Never is the Prompter used with --no-prompt or without a terminal: every

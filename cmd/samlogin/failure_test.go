@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"testing"
+
+	"github.com/samlogin/samlogin/awsconfig"
+	"github.com/samlogin/samlogin/idp"
+)
+
+func TestFailureKind(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		kind awsconfig.FailureKind
+		msg  string
+	}{
+		{fmt.Errorf("adfs: submit login form: %w", &idp.RejectedError{Kind: idp.ErrRejected, Message: "Incorrect user ID or password."}),
+			awsconfig.FailureRejected, "Incorrect user ID or password."},
+		{&idp.RejectedError{Kind: idp.ErrMFARejected}, awsconfig.FailureMFARejected, ""},
+		{idp.ErrMFATimeout, awsconfig.FailureMFATimeout, ""},
+		{fmt.Errorf("sts: %w", &awsconfig.TimeoutError{Step: "STS", URL: "https://x", Err: context.DeadlineExceeded}), awsconfig.FailureTimeout, ""},
+		{&awsconfig.STSError{Kind: awsconfig.KindNetwork}, awsconfig.FailureUnreachable, ""},
+		{&awsconfig.STSError{Kind: awsconfig.KindAccessDenied}, awsconfig.FailureSTS, ""},
+		{fmt.Errorf("post: %w", &net.DNSError{Name: "idp.example", IsNotFound: true}), awsconfig.FailureUnreachable, ""},
+		{usagef("no"), awsconfig.FailureNone, ""},
+		{fmt.Errorf("x: %w", idp.ErrNoPrompt), awsconfig.FailureNone, ""},
+		{idp.ErrCancelled, awsconfig.FailureNone, ""},
+		{context.Canceled, awsconfig.FailureNone, ""},
+		{errors.New("page: unexpected page"), awsconfig.FailureOther, ""},
+	} {
+		kind, msg := failureKind(tc.err)
+		if kind != tc.kind || msg != tc.msg {
+			t.Errorf("failureKind(%v) = %q, %q; want %q, %q", tc.err, kind, msg, tc.kind, tc.msg)
+		}
+	}
+}
+
+// TestSharedRejectionExitCode: a process that waited for another one's
+// rejected sign-in exits 4 with the password hint, as that one did.
+func TestSharedRejectionExitCode(t *testing.T) {
+	err := error(&awsconfig.FailedSignInError{Kind: awsconfig.FailureRejected, Message: "Incorrect user ID or password.",
+		Err: failureError(awsconfig.FailureRejected)})
+	if got := exitCode(err); got != exitRejected {
+		t.Errorf("exit %d, want %d", got, exitRejected)
+	}
+	want := `another samlogin tried to sign in just now (same IdP, user and role) and failed: the identity provider rejected the username or password: "Incorrect user ID or password."; check the user name and password; samlogin did not retry, so it cannot have locked your account`
+	if got := message(err); got != want {
+		t.Errorf("message:\n got %s\nwant %s", got, want)
+	}
+	if got := exitCode(&awsconfig.FailedSignInError{Kind: awsconfig.FailureUnreachable, Err: failureError(awsconfig.FailureUnreachable)}); got != exitError {
+		t.Errorf("unreachable: exit %d, want %d", got, exitError)
+	}
+}
+
+// TestTimeoutMessage: a step that hit --timeout is one line naming the
+// step, the bound and the URL.
+func TestTimeoutMessage(t *testing.T) {
+	ctx, cancel := withTimeout(context.Background(), 1)
+	defer cancel()
+	<-ctx.Done()
+	err := fmt.Errorf("sts: assume role: %w", &awsconfig.TimeoutError{Step: "STS", URL: "https://127.0.0.1:4443", Err: context.Cause(ctx)})
+	want := "STS did not answer within --timeout 1ns at https://127.0.0.1:4443; check that it is reachable from here (VPN, proxy: HTTPS_PROXY), or raise --timeout"
+	if got := message(err); got != want {
+		t.Errorf("message:\n got %s\nwant %s", got, want)
+	}
+	if exitCode(err) != exitError {
+		t.Errorf("exit %d", exitCode(err))
+	}
+	// A context bounded elsewhere: no flag value to name.
+	plain := &awsconfig.TimeoutError{Step: "the federation endpoint", URL: "https://f", Err: context.DeadlineExceeded}
+	if got := message(plain); got != "the federation endpoint did not answer in time at https://f; check that it is reachable from here (VPN, proxy: HTTPS_PROXY), or raise --timeout" {
+		t.Errorf("message = %s", got)
+	}
+}
+
+func TestNextStepHints(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		hint string
+	}{
+		{fmt.Errorf("console: %w", &awsconfig.FederationNetError{URL: "https://signin.aws.amazon.com/federation",
+			Err: &net.DNSError{Name: "signin.aws.amazon.com", IsNotFound: true}}),
+			"the name signin.aws.amazon.com does not resolve: check your DNS and VPN, and SAMLOGIN_FEDERATION_URL if you set it"},
+		{fmt.Errorf("x: %w", awsconfig.ErrDowngrade),
+			"a proxy or the endpoint sends samlogin from https to plain http, which it refuses: check HTTPS_PROXY and the endpoint's URL"},
+	} {
+		if got := hintFor(tc.err); got != tc.hint {
+			t.Errorf("hintFor(%v) = %q, want %q", tc.err, got, tc.hint)
+		}
+	}
+}

@@ -1,0 +1,22 @@
+//go:build unix
+
+package main
+
+import (
+	"os/exec"
+	"syscall"
+)
+
+// ownProcessGroup runs c in a process group of its own and makes its
+// cancellation kill the whole group: a shell's children (`sleep 1000 &
+// wait`, a pinentry) die with it instead of outliving samlogin.
+func ownProcessGroup(c *exec.Cmd) {
+	c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	c.Cancel = func() error {
+		// The group's id is the leader's pid; a negative pid names the group.
+		if err := syscall.Kill(-c.Process.Pid, syscall.SIGKILL); err != nil && err != syscall.ESRCH {
+			return err
+		}
+		return nil
+	}
+}
