@@ -1,12 +1,16 @@
 package awsconfig
 
 import (
+	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/gofrs/flock"
 
 	"github.com/samlogin/samlogin/awsconfig/ini"
 	"github.com/samlogin/samlogin/internal/atomicfile"
@@ -38,6 +42,9 @@ type Identity struct {
 	Username  string
 	RoleARN   string
 	Partition string // of RoleARN
+	// Policy names the session policy that narrowed the credentials ("":
+	// none), as samlogin_session_policy records it.
+	Policy string
 }
 
 // SameUser reports whether i and o name the same IdP and user: the IdP
@@ -175,10 +182,14 @@ func (s *Store) FindValid(id Identity, margin time.Duration) (*Credentials, stri
 	now := s.now()
 	if ps, err := s.Profiles(); err == nil {
 		for _, p := range ps {
-			if p.Source == SourceFile && p.Identity.RoleARN == id.RoleARN && p.Identity.SameUser(id) && p.ValidFor(now, margin) {
+			if p.Source == SourceFile && p.Identity.RoleARN == id.RoleARN && p.Identity.Policy == id.Policy &&
+				p.Identity.SameUser(id) && p.ValidFor(now, margin) {
 				return p.Credentials, "profile " + p.Name
 			}
 		}
+	}
+	if id.Policy != "" {
+		return nil, "" // the cache keeps narrowed credentials under another key
 	}
 	if e := s.Cache.Valid(CacheKey{IdP: id.IdP, Username: id.Username, RoleARN: id.RoleARN}, margin); e != nil {
 		return &e.Credentials, "samlogin's credential cache"
@@ -200,11 +211,30 @@ func (s *Store) Granted(k CacheKey, profile string) bool {
 
 // Grant puts profile on the list of the cache entry k.
 func (s *Store) Grant(k CacheKey, profile string) error {
-	names, _ := s.users(k)
-	if slices.Contains(names, profile) {
-		return nil
+	return s.withUsers(k, func() error {
+		names, _ := s.users(k)
+		if slices.Contains(names, profile) {
+			return nil
+		}
+		return s.setUsers(k, append(names, profile))
+	})
+}
+
+// withUsers runs fn under the lock of k's list (KEY.profiles.lock), so
+// that a login and a logout at the same time never lose a name. The wait is
+// short: the holder only reads and writes a small file.
+func (s *Store) withUsers(k CacheKey, fn func() error) error {
+	if err := os.MkdirAll(s.Cache.Dir, 0o700); err != nil {
+		return fmt.Errorf("credential cache: %w", err)
 	}
-	return s.setUsers(k, append(names, profile))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	l := flock.New(s.Cache.path(k, ".profiles.lock"))
+	if ok, err := l.TryLockContext(ctx, 5*time.Millisecond); !ok {
+		return fmt.Errorf("credential cache: lock %s: %w", l.Path(), cmp.Or(err, ErrLockTimeout))
+	}
+	defer func() { _ = l.Unlock() }()
+	return fn()
 }
 
 // Release takes profile off the list of the cache entry k, and removes the
@@ -214,6 +244,14 @@ func (s *Store) Release(k CacheKey, profile string) (removed bool, others []stri
 	if s.Cache.Load(k) == nil {
 		return false, nil, nil
 	}
+	err = s.withUsers(k, func() error {
+		removed, others, err = s.release(k, profile)
+		return err
+	})
+	return removed, others, err
+}
+
+func (s *Store) release(k CacheKey, profile string) (removed bool, others []string, err error) {
 	names, ok := s.users(k)
 	if !ok { // no list: the profiles of the same identity that serve it
 		ps, err := s.Profiles()
@@ -300,6 +338,7 @@ func (s *Store) profile(cfg, creds *ini.File, name string) *Profile {
 		IdP:      first(st[SettingPrefix+"adfs_host"], st[SettingPrefix+"idp_url"], st[AWSADFSPrefix+"adfs_host"]),
 		Username: first(st[SettingPrefix+"username"], st[AWSADFSPrefix+"adfs_user"]),
 		RoleARN:  first(st[SettingPrefix+"role_arn"], st[AWSADFSPrefix+"role_arn"]),
+		Policy:   st[SettingPrefix+"session_policy"],
 	}
 	principal, _ := creds.Get(name, KeyPrincipalARN)
 	if p.Identity.RoleARN == "" {

@@ -236,11 +236,21 @@ func credCacheKey(lo *loginOptions, policy string) awsconfig.CacheKey {
 	if k.RoleARN == "" && lo.role != "" {
 		k.RoleARN = "role~" + lo.role
 	}
-	if policy != "" || len(lo.policyARNs) > 0 {
-		h := sha256.Sum256([]byte(policy + "\x00" + strings.Join(lo.policyARNs, ",")))
-		k.RoleARN += "#policy=" + hex.EncodeToString(h[:8])
+	if h := policyHash(policy, lo.policyARNs); h != "" {
+		k.RoleARN += "#policy=" + h
 	}
 	return k
+}
+
+// policyHash names a session policy (--policy-file's JSON and
+// --policy-arns), "" for none: credentials narrowed by one are never served
+// for another.
+func policyHash(policy string, arns []string) string {
+	if policy == "" && len(arns) == 0 {
+		return ""
+	}
+	h := sha256.Sum256([]byte(policy + "\x00" + strings.Join(arns, ",")))
+	return hex.EncodeToString(h[:8])
 }
 
 // executable is the absolute path samlogin was started as (a symbolic link

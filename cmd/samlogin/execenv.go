@@ -123,6 +123,8 @@ func runForwarding(c *exec.Cmd) error {
 	if err := c.Start(); err != nil {
 		return &exitStatus{code: 126, msg: fmt.Sprintf("exec: %v", err)}
 	}
+	childRunning.Store(true) // a second Ctrl-C is now the command's to handle
+	defer childRunning.Store(false)
 	done := make(chan struct{})
 	go func() {
 		for {

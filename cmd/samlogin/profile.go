@@ -33,6 +33,8 @@ func (f *flow) differs() string {
 	}
 	lo, p := f.lo, f.prof
 	switch {
+	case policyHash(f.policy, lo.policyARNs) != p.Identity.Policy:
+		return "a session policy" // narrowed keys, and none asked for now (or the reverse)
 	case f.duration != 0 && !sameDuration(p.Settings[awsconfig.SettingPrefix+"duration"], f.duration):
 		return "--duration"
 	case lo.credentialProcess != (p.Source == awsconfig.SourceProcess):
@@ -70,7 +72,7 @@ func (f *flow) differsIdentity() string {
 		return "--role"
 	case f.fs.Changed("partition") && p.Identity.Partition != "" && lo.partition != p.Identity.Partition:
 		return "--partition"
-	case f.policy != "" || len(lo.policyARNs) > 0:
+	case (f.policy != "" || len(lo.policyARNs) > 0) && policyHash(f.policy, lo.policyARNs) != p.Identity.Policy:
 		return "a session policy"
 	}
 	return ""
@@ -99,7 +101,7 @@ func sameDuration(stored string, d time.Duration) bool {
 // may ask for other credentials (--duration changed, a session policy).
 func (f *flow) reusable() (assertion.Role, *awsconfig.Credentials, string) {
 	lo, p := f.lo, f.prof
-	if !lo.hasIdP() || lo.username == "" || f.policy != "" || len(lo.policyARNs) > 0 {
+	if !lo.hasIdP() || lo.username == "" {
 		return assertion.Role{}, nil, ""
 	}
 	if f.fs.Changed("duration") && !sameDuration(p.Settings[awsconfig.SettingPrefix+"duration"], f.duration) {
@@ -113,7 +115,7 @@ func (f *flow) reusable() (assertion.Role, *awsconfig.Credentials, string) {
 	if err != nil {
 		return assertion.Role{}, nil, ""
 	}
-	id := awsconfig.Identity{IdP: lo.describe(), Username: lo.username, RoleARN: roleARN}
+	id := awsconfig.Identity{IdP: lo.describe(), Username: lo.username, RoleARN: roleARN, Policy: policyHash(f.policy, lo.policyARNs)}
 	now := f.env.Now()
 	var creds *awsconfig.Credentials
 	var from string
@@ -157,7 +159,7 @@ func (f *flow) regionToWrite(partition string) string {
 }
 
 // checkRegion refuses a --region that is not shaped like a region name
-// (letters-letters-digits: eu-west-1, us-gov-west-1), before any network
+// (letters-letters-digits: eu-west-1, us-gov-west-1, eusc-de-east-1), before any network
 // (a flag taken as its value, such as "--no-prompt"). No regexp: this runs
 // on every credential_process cache hit.
 func checkRegion(region string) error {
@@ -169,7 +171,7 @@ func checkRegion(region string) error {
 
 func isRegionName(s string) bool {
 	parts := strings.Split(s, "-")
-	if len(parts) < 3 || len(parts[0]) < 2 || len(parts[0]) > 3 {
+	if len(parts) < 3 || len(parts[0]) < 2 || len(parts[0]) > 4 { // eu, us, eusc
 		return false
 	}
 	last := parts[len(parts)-1]
@@ -374,7 +376,8 @@ func (f *flow) chainCredentials(ctx context.Context, via []string) (*gotCredenti
 		SessionToken:    src.SessionToken,
 		Partition:       arnPartition(prof.RoleARN),
 		Region:          region,
-		Endpoint:        awsconfig.EndpointFromEnv(lo.stsEndpoint, f.env.Getenv),
+		// flag, environment, else the source profile's stored endpoint
+		Endpoint: cmp.Or(awsconfig.EndpointFromEnv(lo.stsEndpoint, f.env.Getenv), src.Settings[awsconfig.SettingPrefix+"sts_endpoint"]),
 	})
 	if err != nil {
 		err = fmt.Errorf("assume %s (profile %s) from profile %s: %w", prof.RoleARN, prof.Name, prof.SourceProfile, err)

@@ -270,16 +270,17 @@ func TestSecondSignalExitsAtOnce(t *testing.T) {
 	}
 }
 
-func TestRunsCommand(t *testing.T) {
-	for args, want := range map[string]bool{
-		"exec -p prod -- terraform plan": true,
-		"--debug exec -p x -- ls":        true,
-		"login -p exec":                  true, // errs on the side of exec
-		"env -p prod -- exec":            false,
-		"login --profile p":              false,
-	} {
-		if got := runsCommand(strings.Fields(args)); got != want {
-			t.Errorf("runsCommand(%s) = %v, want %v", args, got, want)
-		}
+// TestSecondSignalWhileCommandRuns: while exec's command runs, a second
+// signal is the command's (samlogin passes it on and stays); before and
+// after, it exits at once.
+func TestSecondSignalWhileCommandRuns(t *testing.T) {
+	var exits []int
+	exit := func(code int) { exits = append(exits, code) }
+	childRunning.Store(true)
+	exitUnlessCommand(130, exit)
+	childRunning.Store(false)
+	exitUnlessCommand(143, exit)
+	if len(exits) != 1 || exits[0] != 143 {
+		t.Errorf("exits %v, want [143]", exits)
 	}
 }

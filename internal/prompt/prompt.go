@@ -77,7 +77,7 @@ func (t *Terminal) ask(q func() error) error {
 		if stateErr == nil {
 			_ = term.Restore(fd, state)
 		}
-		_, _ = io.WriteString(t.Out, "\n") // end the question's line
+		_, _ = io.WriteString(t.Out, "\x1b[?25h\n") // show the cursor a picker hid; end the question's line
 		return idp.ErrCancelled
 	}
 }
