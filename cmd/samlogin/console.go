@@ -67,10 +67,12 @@ the federation endpoint of the role's partition (signin.aws.amazon.com,
 signin.amazonaws-us-gov.com or signin.amazonaws.cn) and opens the console in
 your browser; --print prints the sign-in URL on stdout instead.
 
-The credentials are those samlogin wrote in ~/.aws/credentials for P. For a
-chained profile (role_arn and source_profile = a samlogin profile) samlogin
-first assumes that role with the source profile's credentials (STS
-AssumeRole); AWS caps such sessions, and their console sessions, at one hour.
+The credentials are P's own, whatever wrote them (~/.aws/credentials, or
+samlogin's cache for a credential_process profile); when they have expired
+and P has sign-in settings, console signs in first. For a chained profile
+(role_arn and source_profile) samlogin first assumes that role with the
+source profile's credentials (STS AssumeRole); AWS caps such sessions, and
+their console sessions, at one hour.
 
 The URL signs whoever opens it in for 15 minutes: treat it as a secret.
 samlogin never logs it. Nothing is written to any file.`,
