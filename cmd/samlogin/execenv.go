@@ -108,12 +108,6 @@ func runExec(ctx context.Context, env *Env, cmd *cobra.Command, co *credOptions,
 	return runForwarding(c)
 }
 
-// forwardedSignals are passed on to the command. (SIGINT from a terminal
-// reaches the whole foreground process group anyway; forwarding it too
-// covers a kill -INT of samlogin alone.)
-var forwardedSignals = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT,
-	syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH}
-
 // runForwarding runs c, passes samlogin's signals on to it, and returns its
 // exit status as an *exitStatus (nil for 0).
 func runForwarding(c *exec.Cmd) error {

@@ -3,9 +3,16 @@
 package main
 
 import (
+	"os"
 	"os/exec"
 	"syscall"
 )
+
+// forwardedSignals are passed on to exec's command. (SIGINT from a terminal
+// reaches the whole foreground process group anyway; forwarding it too
+// covers a kill -INT of samlogin alone.)
+var forwardedSignals = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT,
+	syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH}
 
 // ownProcessGroup runs c in a process group of its own and makes its
 // cancellation kill the whole group: a shell's children (`sleep 1000 &
