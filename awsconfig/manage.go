@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/samlogin/samlogin/awsconfig/ini"
 )
@@ -20,26 +19,6 @@ var ErrNotManaged = errors.New("not managed by samlogin")
 // of a profile it manages.
 var credentialKeys = []string{KeyAccessKeyID, KeySecretAccessKey, KeySessionToken, KeyExpires, KeyPrincipalARN}
 
-// Managed is a profile samlogin manages (its config section has samlogin_*
-// keys), as the two files describe it. It holds no secret.
-type Managed struct {
-	Name string
-	// Settings are the samlogin_* keys of the config section.
-	Settings map[string]string
-	Region   string
-	// CredentialProcess is the profile's credential_process, when set.
-	CredentialProcess string
-	// HasCredentials: the credentials file has a session token for it.
-	HasCredentials bool
-	// Expires is x_security_token_expires; zero when absent or unreadable.
-	Expires time.Time
-	// PrincipalARN is x_principal_arn (the assumed-role ARN).
-	PrincipalARN string
-	// Chains are the config profiles whose source_profile is Name, in file
-	// order.
-	Chains []ChainedProfile
-}
-
 // ChainedProfile is a config profile that assumes a role from another one.
 type ChainedProfile struct {
 	Name, RoleARN string
@@ -47,9 +26,6 @@ type ChainedProfile struct {
 	// with the same role ARN).
 	Recorded bool
 }
-
-// RoleARN is the role the profile signs in to (samlogin_role_arn).
-func (m *Managed) RoleARN() string { return m.Settings[SettingPrefix+"role_arn"] }
 
 // profileName is the profile a config section describes ("default",
 // "profile x"); ok is false for other sections (sso-session, services).
@@ -59,52 +35,6 @@ func profileName(section string) (string, bool) {
 	}
 	name, ok := strings.CutPrefix(section, "profile ")
 	return name, ok && name != ""
-}
-
-// ReadManaged lists the profiles samlogin manages, in config file order.
-// Missing files are empty.
-func ReadManaged(p Paths) ([]Managed, error) {
-	cfg, err := Read(p.Config)
-	if err != nil {
-		return nil, err
-	}
-	creds, err := Read(p.Credentials)
-	if err != nil {
-		return nil, err
-	}
-	return managed(cfg, creds), nil
-}
-
-func managed(cfg, creds *ini.File) []Managed {
-	var out []Managed
-	for _, sect := range cfg.Sections() {
-		name, ok := profileName(sect)
-		if !ok {
-			continue
-		}
-		settings := map[string]string{}
-		for _, k := range cfg.Keys(sect) {
-			if strings.HasPrefix(k, SettingPrefix) {
-				settings[k], _ = cfg.Get(sect, k)
-			}
-		}
-		if len(settings) == 0 {
-			continue
-		}
-		m := Managed{Name: name, Settings: settings}
-		m.Region, _ = cfg.Get(sect, "region")
-		m.CredentialProcess, _ = cfg.Get(sect, "credential_process")
-		_, m.HasCredentials = creds.Get(name, KeySessionToken)
-		if v, ok := creds.Get(name, KeyExpires); ok {
-			if t, err := time.Parse(time.RFC3339, v); err == nil {
-				m.Expires = t
-			}
-		}
-		m.PrincipalARN, _ = creds.Get(name, KeyPrincipalARN)
-		m.Chains = chainsOf(cfg, name, settings[SettingPrefix+"chains"])
-		out = append(out, m)
-	}
-	return out
 }
 
 // chainsOf lists the config profiles whose source_profile is name; recorded
@@ -177,13 +107,13 @@ func Logout(ctx context.Context, p Paths, in LogoutInput) ([]LogoutResult, error
 	var results []LogoutResult
 	err := UpdateManyContext(ctx, []string{p.Config, p.Credentials}, func(files []*ini.File) error {
 		cfg, creds := files[0], files[1]
-		ms := managed(cfg, creds)
-		var todo []Managed
+		ms := managedProfiles(cfg, creds)
+		var todo []*Profile
 		if in.All {
 			todo = ms
 		} else {
 			for _, name := range in.Profiles {
-				i := slices.IndexFunc(ms, func(m Managed) bool { return m.Name == name })
+				i := slices.IndexFunc(ms, func(m *Profile) bool { return m.Name == name })
 				if i < 0 {
 					return fmt.Errorf("profile %s: %w (no %s* key in its config section)", name, ErrNotManaged, SettingPrefix)
 				}
@@ -202,7 +132,7 @@ func Logout(ctx context.Context, p Paths, in LogoutInput) ([]LogoutResult, error
 	return results, nil
 }
 
-func logout(cfg, creds *ini.File, m Managed, forget bool) LogoutResult {
+func logout(cfg, creds *ini.File, m *Profile, forget bool) LogoutResult {
 	r := LogoutResult{Profile: m.Name}
 	for _, k := range credentialKeys {
 		if creds.Delete(m.Name, k) {

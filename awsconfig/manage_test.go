@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/samlogin/samlogin/awsconfig"
 )
@@ -33,30 +34,45 @@ const manageConfig = "# mine\r\n[profile p]\r\nregion = eu-west-1\r\nsamlogin_ro
 const manageCreds = "[p]\r\naws_access_key_id = ASIA1\r\naws_secret_access_key = s\r\naws_session_token = t\r\nx_security_token_expires = 2026-11-21T10:00:00Z\r\nx_principal_arn = arn:aws:sts::123456789012:assumed-role/Admin/bob\r\n\r\n" +
 	"[other]\r\naws_access_key_id = AKIAKEEP\r\naws_secret_access_key = keep\r\n"
 
-func TestReadManaged(t *testing.T) {
+func TestStoreProfiles(t *testing.T) {
 	p := writeFiles(t, manageConfig, manageCreds)
-	ms, err := awsconfig.ReadManaged(p)
+	s := &awsconfig.Store{Paths: p, Cache: &awsconfig.CredentialCache{Dir: t.TempDir()}}
+	ps, err := s.Profiles()
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []awsconfig.Managed{{
-		Name: "p",
+	if len(ps) != 1 {
+		t.Fatalf("%d managed profiles, want 1: %+v", len(ps), ps)
+	}
+	got := ps[0]
+	want := &awsconfig.Profile{
+		Name:    "p",
+		Exists:  true,
+		Managed: true,
 		Settings: map[string]string{
 			"samlogin_role_arn": "arn:aws:iam::123456789012:role/Admin",
 			"samlogin_chains":   "c=arn:aws:iam::210987654321:role/C,gone=arn:aws:iam::1:role/G",
+			"region":            "eu-west-1",
 		},
-		Region:         "eu-west-1",
-		HasCredentials: true,
-		Expires:        time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC),
-		PrincipalARN:   "arn:aws:sts::123456789012:assumed-role/Admin/bob",
+		Region: "eu-west-1",
+		Source: awsconfig.SourceFile,
+		Credentials: &awsconfig.Credentials{
+			AccessKeyID:    "ASIA1",
+			Expiration:     time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC),
+			AssumedRoleARN: "arn:aws:sts::123456789012:assumed-role/Admin/bob",
+		},
+		Identity: awsconfig.Identity{RoleARN: "arn:aws:iam::123456789012:role/Admin", Partition: "aws"},
 		Chains: []awsconfig.ChainedProfile{
 			{Name: "c", RoleARN: "arn:aws:iam::210987654321:role/C", Recorded: true},
 			{Name: "changed", RoleARN: "arn:aws:iam::210987654321:role/Other"},
 			{Name: "c2", RoleARN: "arn:aws:iam::210987654321:role/C"},
 		},
-	}}
-	if diff := cmp.Diff(want, ms); diff != "" {
+	}
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(awsconfig.Credentials{}, "SecretAccessKey", "SessionToken")); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if got.Credentials.SecretAccessKey.Reveal() != "s" || got.Credentials.SessionToken.Reveal() != "t" {
+		t.Errorf("secret key or token not read")
 	}
 }
 

@@ -215,24 +215,6 @@ func checkName(name string) error {
 }
 
 // AWSADFSPrefix starts the keys the Python tool aws-adfs stores in a profile
-// (adfs_config.adfs_host, adfs_config.adfs_user, ...). ReadSettings returns
+// (adfs_config.adfs_host, adfs_config.adfs_user, ...). Store.Profile returns
 // them too, so that its users switch without reconfiguring.
 const AWSADFSPrefix = "adfs_config."
-
-// ReadSettings returns the samlogin_* (and aws-adfs's adfs_config.*) keys of
-// the profile's config section, with its region and output when set. A missing file or profile gives an
-// empty map.
-func ReadSettings(p Paths, profile string) (map[string]string, error) {
-	f, err := Read(p.Config)
-	if err != nil {
-		return nil, err
-	}
-	sect := ConfigSection(profile)
-	m := map[string]string{}
-	for _, k := range f.Keys(sect) {
-		if strings.HasPrefix(k, SettingPrefix) || strings.HasPrefix(k, AWSADFSPrefix) || k == "region" || k == "output" {
-			m[k], _ = f.Get(sect, k)
-		}
-	}
-	return m, nil
-}

@@ -279,18 +279,23 @@ func TestWriteProfileRejects(t *testing.T) {
 	}
 }
 
-func TestReadSettings(t *testing.T) {
+func TestProfileSettings(t *testing.T) {
 	dir := t.TempDir()
 	p := awsconfig.Paths{Config: filepath.Join(dir, "config"), Credentials: filepath.Join(dir, "credentials")}
-	got, err := awsconfig.ReadSettings(p, "dev")
-	if err != nil || len(got) != 0 {
-		t.Fatalf("missing file: %v %v", got, err)
+	s := &awsconfig.Store{Paths: p, Cache: &awsconfig.CredentialCache{Dir: filepath.Join(dir, "cache")}}
+	settings := func() map[string]string {
+		t.Helper()
+		prof, err := s.Profile("dev")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return prof.Settings
+	}
+	if got := settings(); len(got) != 0 {
+		t.Fatalf("missing file: %v", got)
 	}
 	os.WriteFile(p.Config, []byte("[profile dev]\nregion = us-east-1\nSAMLOGIN_URL = https://a\nmfa_serial = x\n[profile dev]\nsamlogin_user = me\n"), 0o600)
-	got, err = awsconfig.ReadSettings(p, "dev")
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := settings()
 	want := map[string]string{"region": "us-east-1", "samlogin_url": "https://a", "samlogin_user": "me"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)

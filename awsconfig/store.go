@@ -135,15 +135,9 @@ func (s *Store) Profiles() ([]*Profile, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []*Profile
-	for _, sect := range cfg.Sections() {
-		name, ok := profileName(sect)
-		if !ok {
-			continue
-		}
-		if p := s.profile(cfg, creds, name); p.Managed {
-			out = append(out, p)
-		}
+	out := managedProfiles(cfg, creds)
+	for _, p := range out {
+		s.loadCached(p)
 	}
 	return out, nil
 }
@@ -314,7 +308,41 @@ func (s *Store) read() (cfg, creds *ini.File, err error) {
 	return cfg, creds, nil
 }
 
+// profile is readProfile, with the cached credentials of a profile that
+// uses samlogin's credential_process.
 func (s *Store) profile(cfg, creds *ini.File, name string) *Profile {
+	p := readProfile(cfg, creds, name)
+	s.loadCached(p)
+	return p
+}
+
+// loadCached gives a credential_process profile the cache entry of its
+// identity, while the profile is on the entry's list.
+func (s *Store) loadCached(p *Profile) {
+	if p.Source == SourceProcess && p.Identity.RoleARN != "" && s.Granted(p.CacheKey(), p.Name) {
+		if e := s.Cache.Load(p.CacheKey()); e != nil {
+			p.Credentials = &e.Credentials
+		}
+	}
+}
+
+// managedProfiles are the profiles of the parsed files that samlogin
+// manages, in config file order, without cached credentials.
+func managedProfiles(cfg, creds *ini.File) []*Profile {
+	var out []*Profile
+	for _, sect := range cfg.Sections() {
+		if name, ok := profileName(sect); ok {
+			if p := readProfile(cfg, creds, name); p.Managed {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// readProfile is what the two parsed files say of profile name: the one
+// parser of a profile, which Store and Logout share.
+func readProfile(cfg, creds *ini.File, name string) *Profile {
 	sect := ConfigSection(name)
 	p := &Profile{Name: name, Settings: map[string]string{}, Source: SourceNone}
 	p.Exists = cfg.HasSection(sect) || creds.HasSection(name)
@@ -361,12 +389,7 @@ func (s *Store) profile(cfg, creds *ini.File, name string) *Profile {
 		}
 		p.Credentials = c
 	case IsSamloginCredentialProcess(p.CredentialProcess, name):
-		p.Source = SourceProcess
-		if p.Identity.RoleARN != "" && s.Granted(p.CacheKey(), name) {
-			if e := s.Cache.Load(p.CacheKey()); e != nil {
-				p.Credentials = &e.Credentials
-			}
-		}
+		p.Source = SourceProcess // its keys are in the cache: Store.profile
 	case p.RoleARN != "" && p.SourceProfile != "":
 		p.Source = SourceChain
 	}

@@ -5,8 +5,6 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-
-	"github.com/samlogin/samlogin/awsconfig"
 )
 
 // valueFlags are the flags whose values the shells complete.
@@ -62,24 +60,10 @@ func registerCompletions(root *cobra.Command, env *Env) {
 	walk(root)
 }
 
-// profileNames lists the profiles of the AWS config and credentials files
-// (sections "default" and "profile X" of the config, every section of the
-// credentials), sorted, each once. An unreadable file adds none.
+// profileNames lists the profiles of the AWS config and credentials files,
+// sorted (awsconfig.Store.Names). Unreadable files give none.
 func profileNames(env *Env) []string {
-	paths := awsconfig.DefaultPaths(env.Getenv, env.Home)
-	var names []string
-	if f, err := awsconfig.Read(paths.Config); err == nil {
-		for _, s := range f.Sections() {
-			if s == "default" {
-				names = append(names, s)
-			} else if p, ok := strings.CutPrefix(s, "profile "); ok {
-				names = append(names, strings.TrimSpace(p))
-			}
-		}
-	}
-	if f, err := awsconfig.Read(paths.Credentials); err == nil {
-		names = append(names, f.Sections()...)
-	}
+	names, _ := newStore(env, &loginOptions{}).Names()
 	slices.Sort(names)
-	return slices.Compact(names)
+	return names
 }

@@ -215,7 +215,7 @@ func noSignInError(p *awsconfig.Profile, now time.Time) error {
 	switch {
 	case !p.Exists:
 		return usagef("profile %s does not exist; to create it, give --adfs-host HOST, --idp-url URL or --assertion-file FILE", p.Name)
-	case p.Credentials != nil && p.Source == awsconfig.SourceFile && p.Identity.IdP == "":
+	case p.Credentials != nil && p.Source == awsconfig.SourceFile && !p.CanSignIn():
 		exp := p.Credentials.Expiration
 		what := "are about to expire"
 		if exp.IsZero() {
