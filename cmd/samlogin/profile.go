@@ -56,12 +56,21 @@ func (f *flow) differs() string {
 // console and credential-process compare before they use a profile's
 // credentials.
 func (f *flow) differsIdentity() string {
+	switch {
+	case !f.prof.Exists:
+		return "the profile does not exist"
+	case f.prof.Credentials == nil:
+		return "the profile holds no credentials"
+	}
+	return f.otherIdentity()
+}
+
+// otherIdentity says which input given now asks for another identity than
+// the profile's: IdP, user, role or --role pattern, partition, or a session
+// policy other than the one that narrowed its keys ("" when none does).
+func (f *flow) otherIdentity() string {
 	lo, p := f.lo, f.prof
 	switch {
-	case !p.Exists:
-		return "the profile does not exist"
-	case p.Credentials == nil:
-		return "the profile holds no credentials"
 	case lo.hasIdP() && awsconfig.NormalizeIdP(lo.describe()) != awsconfig.NormalizeIdP(p.Identity.IdP):
 		return "the IdP"
 	case lo.username != "" && !strings.EqualFold(lo.username, p.Identity.Username):
@@ -119,7 +128,7 @@ func (f *flow) reusable() (assertion.Role, *awsconfig.Credentials, string) {
 	now := f.env.Now()
 	var creds *awsconfig.Credentials
 	var from string
-	if f.differsIdentity() == "" && p.ValidFor(now, lo.minTTL) {
+	if f.differsIdentity() == "" && p.Identity.Policy == id.Policy && p.ValidFor(now, lo.minTTL) {
 		creds, from = p.Credentials, "profile "+p.Name
 	} else if creds, from = f.store.FindValid(id, lo.minTTL); creds == nil {
 		return assertion.Role{}, nil, ""
@@ -278,7 +287,6 @@ func credentialsOf(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginOp
 	}
 	ctx, cancel := withTimeout(ctx, lo.timeout)
 	defer cancel()
-	var role assertion.Role
 	fetch := func(ctx context.Context) (*awsconfig.Credentials, error) {
 		a, err := f.assertion(ctx)
 		if err != nil {
@@ -288,7 +296,8 @@ func credentialsOf(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginOp
 			}
 			return nil, err
 		}
-		if role, err = chooseRole(a, lo, f.prompt); err != nil {
+		role, err := chooseRole(a, lo, f.prompt)
+		if err != nil {
 			return nil, err
 		}
 		return f.assume(ctx, a, role)
@@ -309,13 +318,13 @@ func credentialsOf(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginOp
 	if err != nil {
 		return nil, err
 	}
-	if prof.Source == awsconfig.SourceFile && prof.Managed && lo.assertionFile == "" {
+	if prof.Source == awsconfig.SourceFile && prof.Managed && lo.assertionFile == "" &&
+		f.otherIdentity() == "" && policyHash(f.policy, lo.policyARNs) == prof.Identity.Policy {
 		// One truth: the profile's keys in the credentials file are the
-		// ones just obtained, so 'aws --profile P' sees them too.
-		if role.RoleARN == "" {
-			role, _ = assertion.ParseRoleARN(cmp.Or(lo.roleARN, prof.Identity.RoleARN))
-		}
-		if err := f.refreshFile(ctx, role, creds); err != nil {
+		// ones just obtained for its own identity, so 'aws --profile P'
+		// sees them too. (Keys of another role or policy asked for now are
+		// the command's only.)
+		if err := f.refreshFile(ctx, creds); err != nil {
 			return nil, err
 		}
 	}
@@ -324,7 +333,7 @@ func credentialsOf(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginOp
 
 // refreshFile writes fresh keys over the profile's expired ones in the
 // credentials file, keeping its settings.
-func (f *flow) refreshFile(ctx context.Context, role assertion.Role, c *awsconfig.Credentials) error {
+func (f *flow) refreshFile(ctx context.Context, c *awsconfig.Credentials) error {
 	w := awsconfig.ProfileWrite{
 		Profile:         f.profile,
 		AccessKeyID:     c.AccessKeyID,
