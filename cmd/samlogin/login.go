@@ -156,7 +156,6 @@ type flow struct {
 	duration time.Duration
 	chains   []awsconfig.Chain
 	policy   string
-	stored   map[string]string // the profile's settings as read
 }
 
 // newFlow resolves the profile, reads what it holds (awsconfig.Store) and
@@ -174,7 +173,7 @@ func newFlow(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginOptions,
 	if err != nil {
 		return nil, fmt.Errorf("read profile %s: %w", f.profile, err)
 	}
-	f.prof, f.stored = prof, prof.Settings
+	f.prof = prof
 	if err := applyStored(fs, prof.Settings); err != nil {
 		return nil, err
 	}
@@ -186,17 +185,6 @@ func newFlow(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginOptions,
 	}
 	if err := checkStorable(fs); err != nil {
 		return nil, err
-	}
-	if lo.credentialProcess {
-		// The credential_process line names samlogin's own path: refuse one
-		// the config file cannot hold now, not after the sign-in.
-		line, err := credentialProcessLine(f.profile)
-		if err != nil {
-			return nil, err
-		}
-		if strings.ContainsAny(line, "\r\n\x00") {
-			return nil, fmt.Errorf("samlogin's own path %q cannot be written as a credential_process line; install samlogin in a folder without line breaks in its name", line)
-		}
 	}
 	if f.duration, err = parseDuration(lo.duration); err != nil {
 		return nil, err
@@ -314,7 +302,18 @@ func runLogin(ctx context.Context, env *Env, cmd *cobra.Command, lo *loginOption
 	if err != nil {
 		return err
 	}
-	if strings.EqualFold(f.stored["adfs_config.ssl_verification"], "false") {
+	if lo.credentialProcess {
+		// The credential_process line names samlogin's own path: refuse one
+		// the config file cannot hold now, not after the sign-in.
+		line, err := credentialProcessLine(f.profile)
+		if err != nil {
+			return err
+		}
+		if strings.ContainsAny(line, "\r\n\x00") {
+			return fmt.Errorf("samlogin's own path %q cannot be written as a credential_process line; install samlogin in a folder without line breaks in its name", line)
+		}
+	}
+	if strings.EqualFold(f.prof.Settings["adfs_config.ssl_verification"], "false") {
 		fmt.Fprintf(env.Stderr, "samlogin: note: profile %s turns TLS verification off for aws-adfs; samlogin always verifies (give a private CA with --ca-bundle)\n", f.profile)
 	}
 	now := env.Now()
@@ -350,8 +349,8 @@ func runLogin(ctx context.Context, env *Env, cmd *cobra.Command, lo *loginOption
 	if err != nil {
 		return err
 	}
-	if p := awsconfig.RegionPartition(lo.region); lo.region != "" && p != role.Partition {
-		return usagef("--region %s is in partition %s, but role %s is in %s: give a region of %s", lo.region, p, role.RoleARN, role.Partition, role.Partition)
+	if err := f.checkRegionPartition(role); err != nil {
+		return err
 	}
 	if env.CanPrompt() {
 		fmt.Fprintf(env.Stderr, "samlogin: assuming %s in %s...\n", role.RoleName, role.AccountID)
@@ -363,9 +362,21 @@ func runLogin(ctx context.Context, env *Env, cmd *cobra.Command, lo *loginOption
 	return f.write(ctx, role, creds, now)
 }
 
+// checkRegionPartition refuses a --region of another partition than the
+// role's: the profile would send the role's keys to another partition.
+func (f *flow) checkRegionPartition(role assertion.Role) error {
+	if p := awsconfig.RegionPartition(f.lo.region); f.lo.region != "" && p != role.Partition {
+		return usagef("--region %s is in partition %s, but role %s is in %s: give a region of %s", f.lo.region, p, role.RoleARN, role.Partition, role.Partition)
+	}
+	return nil
+}
+
 // write writes the profile (and its chains) with creds for role, and says
 // so.
 func (f *flow) write(ctx context.Context, role assertion.Role, creds *awsconfig.Credentials, now time.Time) error {
+	if err := f.checkRegionPartition(role); err != nil {
+		return err
+	}
 	w := f.profileWrite(f.profile, role, creds)
 	w.Chains = f.chainsWithSession(creds)
 	if err := ctx.Err(); err != nil {
