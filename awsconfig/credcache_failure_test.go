@@ -107,20 +107,7 @@ func TestFailureRecordFutureAndForce(t *testing.T) {
 // the process holding the lock reported.
 func TestCacheLockTimeoutNamesStep(t *testing.T) {
 	dir := t.TempDir()
-	hold, holding, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
-	t.Cleanup(func() { <-done })
-	go func() {
-		defer close(done)
-		c := &awsconfig.CredentialCache{Dir: dir}
-		_, _, _ = c.Get(context.Background(), key, 0, func(ctx context.Context) (*awsconfig.Credentials, error) {
-			awsconfig.ReportStep(ctx, "calling STS at https://127.0.0.1:9")
-			close(holding)
-			<-hold
-			return nil, context.Canceled
-		})
-	}()
-	<-holding
-	defer close(hold)
+	holdSignInLock(t, dir, "calling STS at https://127.0.0.1:9")
 	c := &awsconfig.CredentialCache{Dir: dir, LockWait: 20 * time.Millisecond, PollInterval: time.Millisecond}
 	_, _, err := c.Get(context.Background(), key, 0, nil)
 	if !errors.Is(err, awsconfig.ErrCacheLockTimeout) ||
@@ -134,19 +121,7 @@ func TestCacheLockTimeoutNamesStep(t *testing.T) {
 // sign-in at once.
 func TestCacheLockWaitEndsOnCancel(t *testing.T) {
 	dir := t.TempDir()
-	hold, holding, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
-	t.Cleanup(func() { <-done })
-	go func() {
-		defer close(done)
-		c := &awsconfig.CredentialCache{Dir: dir}
-		_, _, _ = c.Get(context.Background(), key, 0, func(context.Context) (*awsconfig.Credentials, error) {
-			close(holding)
-			<-hold
-			return nil, context.Canceled
-		})
-	}()
-	<-holding
-	defer close(hold)
+	holdSignInLock(t, dir, "")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	c := &awsconfig.CredentialCache{Dir: dir, LockWait: time.Hour}

@@ -283,23 +283,31 @@ func TestCacheCancelledFetchNotShared(t *testing.T) {
 	}
 }
 
-func TestCacheLockTimeout(t *testing.T) {
-	dir := t.TempDir()
-	hold := make(chan struct{})
-	holding := make(chan struct{})
-	done := make(chan struct{})
-	t.Cleanup(func() { <-done }) // before TempDir's removal: the holder may still write
+// holdSignInLock runs a Get in another goroutine whose fetch reports step
+// (when not "") and holds the key's lock until the test ends; it returns
+// once the lock is held.
+func holdSignInLock(t *testing.T, dir, step string) {
+	t.Helper()
+	hold, holding, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	t.Cleanup(func() { close(hold); <-done }) // before TempDir's removal: the holder may still write
 	go func() {
 		defer close(done)
 		c := &awsconfig.CredentialCache{Dir: dir}
-		_, _, _ = c.Get(context.Background(), key, 0, func(context.Context) (*awsconfig.Credentials, error) {
+		_, _, _ = c.Get(context.Background(), key, 0, func(ctx context.Context) (*awsconfig.Credentials, error) {
+			if step != "" {
+				awsconfig.ReportStep(ctx, step)
+			}
 			close(holding)
 			<-hold
 			return nil, context.Canceled
 		})
 	}()
 	<-holding
-	defer close(hold)
+}
+
+func TestCacheLockTimeout(t *testing.T) {
+	dir := t.TempDir()
+	holdSignInLock(t, dir, "")
 	c := &awsconfig.CredentialCache{Dir: dir, LockWait: 20 * time.Millisecond, PollInterval: time.Millisecond}
 	_, _, err := c.Get(context.Background(), key, 0, func(context.Context) (*awsconfig.Credentials, error) {
 		t.Error("fetch ran without the lock")
