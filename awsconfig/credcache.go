@@ -118,7 +118,6 @@ const (
 	FailureMFARejected FailureKind = "mfa-rejected" // the IdP rejected the second factor
 	FailureMFATimeout  FailureKind = "mfa-timeout"  // the second factor was not approved in time
 	FailureUnreachable FailureKind = "unreachable"  // the IdP or STS could not be reached
-	FailureTimeout     FailureKind = "timeout"      // a step did not answer within --timeout
 	FailureSTS         FailureKind = "sts"          // STS refused the assertion or the role
 	FailureOther       FailureKind = "other"
 )
@@ -135,8 +134,6 @@ func (k FailureKind) text() string {
 		return "the second factor was not approved in time"
 	case FailureUnreachable:
 		return "the identity provider or STS could not be reached"
-	case FailureTimeout:
-		return "the sign-in did not finish within its --timeout"
 	case FailureSTS:
 		return "STS refused the sign-in"
 	}
@@ -198,7 +195,8 @@ type CredentialCache struct {
 	// Share what a retry would repeat at the IdP (a rejected password, an
 	// MFA denial, an unreachable host), not a local problem such as a
 	// missing input. nil: every failure but a cancellation, as
-	// FailureOther (a timeout as FailureTimeout).
+	// FailureOther, except a timeout, which is the bound of the process
+	// that waited: each waiter has its own.
 	ClassifyFailure func(error) (FailureKind, string)
 	// FailureError, when set, gives the error a shared failure of a kind
 	// unwraps to (the IdP's sentinel errors, for exit codes and hints).
@@ -381,7 +379,7 @@ func (c *CredentialCache) classify(ctx context.Context, err error) (FailureKind,
 	case errors.Is(err, context.Canceled):
 		return FailureNone, ""
 	case errors.Is(err, context.DeadlineExceeded):
-		return FailureTimeout, ""
+		return FailureNone, "" // each waiter has its own bound
 	}
 	return FailureOther, ""
 }
