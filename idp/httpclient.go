@@ -14,6 +14,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"golang.org/x/net/publicsuffix"
 )
 
 // Defaults applied by NewHTTPClient to zero HTTPOptions fields.
@@ -66,7 +68,10 @@ type HTTPOptions struct {
 // NewHTTPClient returns the client drivers are given: TLS verification
 // always on (TLS 1.2 or later), system roots plus o.CABundle, a cookie jar,
 // redirects followed (at most MaxRedirects) and every request, redirects
-// included, checked with CheckURL before anything is sent.
+// included, checked with CheckURL before anything is sent. A 307 or 308
+// redirect of a request with a body (a form post) to another origin is not
+// followed: the error is a *BodyRedirectError. The cookie jar knows the
+// public suffix list.
 func NewHTTPClient(o HTTPOptions) (*http.Client, error) {
 	roots, err := certPool(o.CABundle)
 	if err != nil {
@@ -88,7 +93,9 @@ func NewHTTPClient(o HTTPOptions) (*http.Client, error) {
 	}
 	jar := o.Jar
 	if jar == nil {
-		jar, _ = cookiejar.New(nil) // never fails without options
+		// The public suffix list keeps a cookie set for "co.uk" (or any
+		// public suffix) from reaching every *.co.uk host.
+		jar, _ = cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List}) // never fails
 	}
 	dial := o.dial
 	if dial == nil {
@@ -125,6 +132,9 @@ func NewHTTPClient(o HTTPOptions) (*http.Client, error) {
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) >= MaxRedirects {
 				return fmt.Errorf("stopped after %d redirects", MaxRedirects)
+			}
+			if err := checkBodyRedirect(req, via); err != nil {
+				return err
 			}
 			return CheckURL(req.URL)
 		},

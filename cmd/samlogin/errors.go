@@ -122,6 +122,19 @@ var hinters = []func(error) string{
 		return ""
 	},
 	func(err error) string {
+		var re *idp.RouteError
+		if errors.As(err, &re) && re.OffSite {
+			return fmt.Sprintf("nothing was sent; if %s is your company's sign-in host, allow it with --idp-allow-host %s (stored with the profile)", re.Host, re.Host)
+		}
+		if errors.As(err, &re) && re.InURL {
+			return "nothing was sent; sign in with a browser, and report the page to your IdP's admin"
+		}
+		if errors.Is(err, idp.ErrBodyRedirect) {
+			return "nothing was re-sent; if that host is your company's sign-in host, give it as --adfs-host or --idp-url, or report the redirect to your IdP's admin"
+		}
+		return ""
+	},
+	func(err error) string {
 		var te *awsconfig.TimeoutError
 		if errors.As(err, &te) {
 			return "check that it is reachable from here (VPN, proxy: HTTPS_PROXY), or raise --timeout"

@@ -72,6 +72,7 @@ var settingKeys = []struct{ flag, key string }{
 	{"aws-output", "output"},
 	{"adfs-host", "samlogin_adfs_host"},
 	{"idp-url", "samlogin_idp_url"},
+	{"idp-allow-host", "samlogin_idp_allow_hosts"},
 	{"login-to-rp", "samlogin_login_to_rp"},
 	{"partition", "samlogin_partition"},
 	{"username", "samlogin_username"},
@@ -103,11 +104,25 @@ func applyStored(fs *pflag.FlagSet, stored map[string]string) error {
 		if s.flag == "role-arn" && fs.Changed("role") {
 			continue // an explicit --role PATTERN beats the stored role
 		}
+		if s.flag == "idp-allow-host" && otherIdP(fs, stored) {
+			continue // hosts allowed for the stored IdP, not for another one
+		}
 		if err := fs.Set(s.flag, v); err != nil {
 			return fmt.Errorf("stored setting %s = %q: %w", s.key, v, err)
 		}
 	}
 	return nil
+}
+
+// otherIdP reports whether an IdP given now differs from the profile's
+// stored one.
+func otherIdP(fs *pflag.FlagSet, stored map[string]string) bool {
+	for _, k := range []struct{ flag, key string }{{"adfs-host", "samlogin_adfs_host"}, {"idp-url", "samlogin_idp_url"}} {
+		if f := fs.Lookup(k.flag); f != nil && f.Changed && f.Value.String() != stored[k.key] {
+			return true
+		}
+	}
+	return false
 }
 
 // settingsToStore is what the profile remembers after a successful login.
@@ -179,6 +194,11 @@ func newFlow(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginOptions,
 	}
 	if lo.adfsHost != "" && lo.idpURL != "" {
 		return nil, usagef("--adfs-host and --idp-url both given: use one")
+	}
+	for _, h := range lo.allowHosts {
+		if _, err := idp.AllowedHost(h); err != nil {
+			return nil, usagef("%v", err)
+		}
 	}
 	if err := checkRegion(lo.region); err != nil {
 		return nil, err

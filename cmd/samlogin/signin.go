@@ -27,6 +27,7 @@ import (
 type signinOptions struct {
 	adfsHost        string
 	idpURL          string
+	allowHosts      []string
 	loginToRP       string
 	partition       string
 	username        string
@@ -44,6 +45,7 @@ type signinOptions struct {
 func addSigninFlags(fs *pflag.FlagSet, so *signinOptions) {
 	fs.StringVar(&so.adfsHost, "adfs-host", "", "sign in at this ADFS (host, host:port or URL)")
 	fs.StringVar(&so.idpURL, "idp-url", "", "sign in at this SAML portal: the URL that starts an IdP-initiated sign-in to AWS")
+	fs.StringSliceVar(&so.allowHosts, "idp-allow-host", nil, "a host, besides the IdP's own site, that may receive the password and codes (repeatable; stored with the profile)")
 	fs.StringVar(&so.loginToRP, "login-to-rp", "", "ADFS relying party (default by --partition: urn:amazon:webservices[:govcloud|:cn-north-1])")
 	fs.StringVar(&so.partition, "partition", "aws", "AWS partition of the relying party: aws, aws-us-gov or aws-cn")
 	fs.StringVarP(&so.username, "username", "u", "", "user name at the IdP (DOMAIN\\user or user@domain for ADFS)")
@@ -122,9 +124,9 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 	}
 	var d idp.Driver
 	if so.adfsHost != "" {
-		d, err = adfs.New(adfs.Config{Host: so.adfsHost, LoginToRP: rp}, deps)
+		d, err = adfs.New(adfs.Config{Host: so.adfsHost, LoginToRP: rp, AllowHosts: so.allowHosts}, deps)
 	} else {
-		d, err = form.New(form.Config{URL: so.idpURL}, deps)
+		d, err = form.New(form.Config{URL: so.idpURL, AllowHosts: so.allowHosts}, deps)
 	}
 	if err != nil {
 		return nil, usagef("%v", err)

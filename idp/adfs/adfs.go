@@ -58,6 +58,9 @@ type Config struct {
 	// PollInterval is the pause between polls of a push approval page;
 	// 0 means DefaultPollInterval. Tests set it to a millisecond.
 	PollInterval time.Duration
+	// AllowHosts are hosts besides the ADFS host's site that may receive
+	// the password or a code (--idp-allow-host); see idp.Route.
+	AllowHosts []string
 }
 
 // Driver signs in at one ADFS. It implements idp.Driver.
@@ -65,6 +68,7 @@ type Driver struct {
 	cfg    Config
 	deps   idp.Deps
 	signIn *url.URL
+	route  *idp.Route // where the password and codes may go
 }
 
 var _ idp.Driver = (*Driver)(nil)
@@ -91,7 +95,11 @@ func New(cfg Config, deps idp.Deps) (*Driver, error) {
 	if deps.Now == nil {
 		deps.Now = time.Now
 	}
-	return &Driver{cfg: cfg, deps: deps, signIn: u}, nil
+	route, err := idp.NewRoute(u, cfg.AllowHosts)
+	if err != nil {
+		return nil, fmt.Errorf("adfs: %w", err)
+	}
+	return &Driver{cfg: cfg, deps: deps, signIn: u, route: route}, nil
 }
 
 // SignInURL returns the IdP-initiated sign-on URL of the ADFS at host for
@@ -235,11 +243,15 @@ func (s *session) login(ctx context.Context, p *htmlform.Page, lf *loginForm) (*
 	if s.formPosted {
 		return nil, s.pageError(p, "the sign-in form came back without an error message after the password was posted")
 	}
+	// Before anything is typed: may the password go where this form sends it?
+	if err := htmlform.CheckSecret(s.d.route, lf.form, "password"); err != nil {
+		return nil, fmt.Errorf("adfs: %s: %w", stepLogin, err)
+	}
 	if s.password.Empty() {
 		if s.d.deps.Prompt == nil {
 			return nil, fmt.Errorf("adfs: %s: %w: a password is needed", stepLogin, idp.ErrNoPrompt)
 		}
-		pw, err := s.d.deps.Prompt.Secret("Password for " + s.in.Username)
+		pw, err := s.d.deps.Prompt.Secret("Password for " + s.in.Username + " at " + lf.form.Action.Hostname())
 		if err != nil {
 			return nil, fmt.Errorf("adfs: %s: %w", stepLogin, err)
 		}
@@ -259,7 +271,7 @@ func (s *session) login(ctx context.Context, p *htmlform.Page, lf *loginForm) (*
 	s.log("fill sign-in form", "shape", lf.shape, "fields", fieldNames(v), "fallback", s.passwords > 0)
 	s.formPosted = true
 	s.passwords++
-	return s.submit(ctx, stepLogin, lf.form, v)
+	return s.submitSecret(ctx, stepLogin, lf.form, v, "password")
 }
 
 // postCredentials is the single POST of the credentials to the sign-on URL.
@@ -292,6 +304,18 @@ func (s *session) submit(ctx context.Context, step string, f *htmlform.Form, v u
 	s.step = step
 	s.requests++
 	resp, err := htmlform.Submit(ctx, s.d.deps.Client, f, v)
+	if err != nil {
+		return nil, fmt.Errorf("adfs: %s: %w", step, err)
+	}
+	return s.read(resp)
+}
+
+// submitSecret is submit for a form whose values carry what ("password",
+// "verification code"): it is sent only on the driver's route.
+func (s *session) submitSecret(ctx context.Context, step string, f *htmlform.Form, v url.Values, what string) (*htmlform.Page, error) {
+	s.step = step
+	s.requests++
+	resp, err := htmlform.SubmitSecret(ctx, s.d.deps.Client, s.d.route, f, v, what)
 	if err != nil {
 		return nil, fmt.Errorf("adfs: %s: %w", step, err)
 	}

@@ -113,7 +113,7 @@ func TestSignIn(t *testing.T) {
 		{
 			name: "password asked once the sign-in form is reached", o: idptest.ADFSOptions{Generation: "2016", TLS: true},
 			user: alice, prompt: &fakePrompt{secrets: []string{alicePW}},
-			want: want{requests: 2, methods: []string{"GET " + signIn, "POST " + signIn}, pwPosts: 1, asked: []string{`secret: Password for CORP\alice`}},
+			want: want{requests: 2, methods: []string{"GET " + signIn, "POST " + signIn}, pwPosts: 1, asked: []string{`secret: Password for CORP\alice at 127.0.0.1`}},
 		},
 	}
 	for _, tt := range tests {

@@ -111,6 +111,9 @@ func describe(opts []option) string {
 func (s *session) code(ctx context.Context, p *htmlform.Page, m *mfaPage) (*htmlform.Page, error) {
 	for try := 1; ; try++ {
 		field := codeField(m.form)
+		if err := htmlform.CheckSecret(s.d.route, m.form, "verification code"); err != nil {
+			return nil, fmt.Errorf("adfs: %s: %w", stepCode, err)
+		}
 		code, given, err := s.nextCode()
 		if err != nil {
 			return nil, err
@@ -121,7 +124,7 @@ func (s *session) code(ctx context.Context, p *htmlform.Page, m *mfaPage) (*html
 			v.Set(b.Name, b.Value)
 		}
 		s.log("submit code", "auth_method", m.method, "field", field, "try", try, "from_input", given)
-		np, err := s.submit(ctx, stepCode, m.form, v)
+		np, err := s.submitSecret(ctx, stepCode, m.form, v, "verification code")
 		if err != nil {
 			return nil, err
 		}

@@ -55,11 +55,15 @@ type Config struct {
 	// MaxSteps bounds how many pages are read, the first one included.
 	// Zero means DefaultMaxSteps.
 	MaxSteps int
+	// AllowHosts are hosts besides the site of URL that may receive the
+	// password or a code (--idp-allow-host); see idp.Route.
+	AllowHosts []string
 }
 
 // Driver signs in at a generic SAML portal. It implements idp.Driver.
 type Driver struct {
 	start    *url.URL
+	route    *idp.Route
 	maxSteps int
 	deps     idp.Deps
 }
@@ -93,7 +97,11 @@ func New(cfg Config, deps idp.Deps) (*Driver, error) {
 	if deps.Log == nil {
 		deps.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Driver{start: u, maxSteps: cfg.MaxSteps, deps: deps}, nil
+	route, err := idp.NewRoute(u, cfg.AllowHosts)
+	if err != nil {
+		return nil, fmt.Errorf("form: %w", err)
+	}
+	return &Driver{start: u, route: route, maxSteps: cfg.MaxSteps, deps: deps}, nil
 }
 
 // Step names, used in errors ("form: submit login form: ...") and logs.
@@ -215,6 +223,10 @@ func (w *walk) login(ctx context.Context, page *htmlform.Page, f *htmlform.Form)
 	if pw[0].Name == "" {
 		return nil, "", pageErr(stepLogin, page, "the password field has no name")
 	}
+	// Before anything is typed: may the password go where this form sends it?
+	if err := htmlform.CheckSecret(w.d.route, f, "password"); err != nil {
+		return nil, "", fail(stepLogin, err)
+	}
 	v := f.Values()
 	user := w.in.Username
 	if u, ok := usernameInput(f, pw[0]); ok {
@@ -235,6 +247,7 @@ func (w *walk) login(ctx context.Context, page *htmlform.Page, f *htmlform.Form)
 		if user != "" {
 			msg = "Password for " + user
 		}
+		msg += " at " + f.Action.Hostname()
 		var err error
 		if password, err = w.askSecret(stepLogin, msg, "password"); err != nil {
 			return nil, "", err
@@ -243,7 +256,7 @@ func (w *walk) login(ctx context.Context, page *htmlform.Page, f *htmlform.Form)
 	v.Set(pw[0].Name, password.Reveal())
 	addDefaultButton(f, v)
 	w.passwordField = pw[0].Name // from here on, never post a password again
-	return w.submit(ctx, stepLogin, f, v)
+	return w.submit(ctx, stepLogin, f, v, "password")
 }
 
 // username posts a form that asks for the username alone.
@@ -266,7 +279,7 @@ func (w *walk) username(ctx context.Context, page *htmlform.Page, f *htmlform.Fo
 	v.Set(in.Name, user)
 	addDefaultButton(f, v)
 	w.usernameForm = key
-	return w.submit(ctx, stepUsername, f, v)
+	return w.submit(ctx, stepUsername, f, v, "")
 }
 
 // code posts a one-time code into field. The same code form coming back
@@ -286,6 +299,9 @@ func (w *walk) code(ctx context.Context, page *htmlform.Page, f *htmlform.Form, 
 	} else {
 		w.codeForm, w.codeTries = key, 0
 	}
+	if err := htmlform.CheckSecret(w.d.route, f, "verification code"); err != nil {
+		return nil, "", fail(stepCode, err)
+	}
 	var code secret.String
 	w.codeFromInput = false
 	if !w.in.MFACode.Empty() && !w.usedInputCode {
@@ -300,7 +316,7 @@ func (w *walk) code(ctx context.Context, page *htmlform.Page, f *htmlform.Form, 
 	v.Set(field.Name, strings.TrimSpace(code.Reveal()))
 	addDefaultButton(f, v)
 	w.codeTries++
-	return w.submit(ctx, stepCode, f, v)
+	return w.submit(ctx, stepCode, f, v, "verification code")
 }
 
 // autoSubmit posts a hidden-fields-only form as its script would: without
@@ -317,12 +333,13 @@ func (w *walk) autoSubmit(ctx context.Context, page *htmlform.Page, f *htmlform.
 			"the portal sent the same auto-submit form again (a loop)")
 	}
 	w.seen[key] = true
-	return w.submit(ctx, stepAuto, f, v)
+	return w.submit(ctx, stepAuto, f, v, "")
 }
 
 // submit sends v to the form's action and logs the field names, never the
-// values.
-func (w *walk) submit(ctx context.Context, step string, f *htmlform.Form, v url.Values) (*http.Response, string, error) {
+// values. A form that carries a secret names it in what ("password",
+// "verification code") and is sent only on the driver's route.
+func (w *walk) submit(ctx context.Context, step string, f *htmlform.Form, v url.Values, what string) (*http.Response, string, error) {
 	names := make([]string, 0, len(v))
 	for k := range v {
 		names = append(names, k)
@@ -330,7 +347,13 @@ func (w *walk) submit(ctx context.Context, step string, f *htmlform.Form, v url.
 	slices.Sort(names)
 	w.d.deps.Log.DebugContext(ctx, "form: submit", "step", step, "method", f.Method,
 		"action", idp.RedactURL(f.Action), "fields", strings.Join(names, ","))
-	resp, err := htmlform.Submit(ctx, w.d.deps.Client, f, v)
+	var resp *http.Response
+	var err error
+	if what != "" {
+		resp, err = htmlform.SubmitSecret(ctx, w.d.deps.Client, w.d.route, f, v, what)
+	} else {
+		resp, err = htmlform.Submit(ctx, w.d.deps.Client, f, v)
+	}
 	if err != nil {
 		return nil, "", fail(step, err)
 	}

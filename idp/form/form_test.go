@@ -104,7 +104,7 @@ func TestLoginPromptsForPassword(t *testing.T) {
 	if _, err := d.Login(t.Context(), idp.LoginInput{Username: "alice"}); err != nil {
 		t.Fatal(err)
 	}
-	if d := cmp.Diff([]string{"secret:Password for alice"}, fp.asked); d != "" {
+	if d := cmp.Diff([]string{"secret:Password for alice at 127.0.0.1"}, fp.asked); d != "" {
 		t.Errorf("prompts (-want +got):\n%s", d)
 	}
 }
@@ -152,7 +152,7 @@ func TestLoginMFA(t *testing.T) {
 		if _, err := d.Login(t.Context(), idp.LoginInput{Username: "alice"}); err != nil {
 			t.Fatal(err)
 		}
-		want := []string{"secret:Password for alice", "secret:Verification code"}
+		want := []string{"secret:Password for alice at 127.0.0.1", "secret:Verification code"}
 		if d := cmp.Diff(want, fp.asked); d != "" {
 			t.Errorf("prompts (-want +got):\n%s", d)
 		}
@@ -253,7 +253,7 @@ func TestLoginMissingInput(t *testing.T) {
 		if _, err := d.Login(t.Context(), idp.LoginInput{}); err != nil {
 			t.Fatal(err)
 		}
-		if d := cmp.Diff([]string{"input:Username", "secret:Password for alice"}, fp.asked); d != "" {
+		if d := cmp.Diff([]string{"input:Username", "secret:Password for alice at 127.0.0.1"}, fp.asked); d != "" {
 			t.Errorf("prompts (-want +got):\n%s", d)
 		}
 	})
@@ -385,7 +385,8 @@ func TestLoginOddPages(t *testing.T) {
 		{"password without name", `<form method="post"><input name="u"><input type="password"></form>`, 200, "password field has no name"},
 		{"password change", `<form method="post"><input type="password" name="new"><input type="password" name="confirm"></form>`, 200, "more than one password"},
 		{"empty SAMLResponse", `<form method="post"><input type="hidden" name="SAMLResponse" value=" "></form>`, 200, "SAMLResponse field is empty"},
-		{"code without prompter", `<form><input name="otp"></form>`, 200, "no verification code given"},
+		{"code without prompter", `<form method="post"><input name="otp"></form>`, 200, "no verification code given"},
+		{"code form sent by GET", `<form><input name="otp"></form>`, 200, "would send the verification code in the URL"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, _ := pageServer(t, func(w http.ResponseWriter, r *http.Request, n int) {

@@ -344,6 +344,27 @@ func Submit(ctx context.Context, c *http.Client, f *Form, v url.Values) (*http.R
 	return resp, nil
 }
 
+// CheckSecret reports whether f may carry what ("password", "verification
+// code") on route: a POST over https (or http to loopback) to the IdP's
+// site or an allowed host. The error is an *idp.RouteError.
+func CheckSecret(route *idp.Route, f *Form, what string) error {
+	method := f.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	return route.Check(method, f.Action, what)
+}
+
+// SubmitSecret is Submit for a form whose values v carry a secret: it
+// submits only when CheckSecret allows it, so a secret is never built into
+// a query string nor posted off the route.
+func SubmitSecret(ctx context.Context, c *http.Client, route *idp.Route, f *Form, v url.Values, what string) (*http.Response, error) {
+	if err := CheckSecret(route, f, what); err != nil {
+		return nil, err
+	}
+	return Submit(ctx, c, f, v)
+}
+
 // setReferrer sets Origin (POST) and Referer as a browser with the default
 // referrer policy would: the full page URL (without fragment) to the same
 // origin, only the origin cross-origin, nothing from https to http.
