@@ -2,6 +2,7 @@ package idp
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"log/slog"
 	"mime"
@@ -232,6 +233,10 @@ func RedactError(err error) error {
 	ue, ok := err.(*url.Error)
 	if !ok {
 		return err
+	}
+	var br *BodyRedirectError
+	if errors.As(ue.Err, &br) {
+		return br // it names both origins; the URL adds nothing
 	}
 	red := Redacted
 	if u, perr := url.Parse(ue.URL); perr == nil {

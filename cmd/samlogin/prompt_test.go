@@ -62,7 +62,7 @@ func TestPromptedAnswersAreRemembered(t *testing.T) {
 	if code := run(context.Background(), args, env); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb)
 	}
-	if want := []string{"Username", `Password for CORP\alice`, "Role to assume"}; strings.Join(p.asked, "|") != strings.Join(want, "|") {
+	if want := []string{"Username", `Password for CORP\alice at 127.0.0.1`, "Role to assume"}; strings.Join(p.asked, "|") != strings.Join(want, "|") {
 		t.Errorf("asked %q, want %q", p.asked, want)
 	}
 	cfg, err := os.ReadFile(filepath.Join(env.Home, ".aws", "config"))
@@ -79,7 +79,7 @@ func TestPromptedAnswersAreRemembered(t *testing.T) {
 	if code := run(context.Background(), []string{"--profile", "p", "--force"}, env); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb)
 	}
-	if want := []string{`Password for CORP\alice`}; strings.Join(p.asked, "|") != strings.Join(want, "|") {
+	if want := []string{`Password for CORP\alice at 127.0.0.1`}; strings.Join(p.asked, "|") != strings.Join(want, "|") {
 		t.Errorf("second login asked %q, want %q", p.asked, want)
 	}
 }

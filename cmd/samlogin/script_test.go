@@ -33,6 +33,8 @@ func TestMain(m *testing.M) {
 func TestScripts(t *testing.T) {
 	peers := startPeers(t)
 	maps.Copy(peers, startAllRolesPeers(t))
+	hostileVars, hostileCmd := startHostile(t)
+	maps.Copy(peers, hostileVars)
 	sample, err := os.ReadFile("testdata/sample-samlresponse.log")
 	if err != nil {
 		t.Fatal(err)
@@ -44,6 +46,7 @@ func TestScripts(t *testing.T) {
 	})
 	params.Cmds["signins"] = cmdSignins
 	params.Cmds["pageposts"] = cmdPagePosts
+	params.Cmds["hostile"] = hostileCmd
 	testscript.Run(t, params)
 }
 
@@ -75,6 +78,7 @@ func scriptParams(dir string, vars map[string]string) testscript.Params {
 			"mkassertion": cmdMkAssertion,
 			"exit":        cmdExit,
 			"cache":       cmdCache,
+			"nosecret":    cmdNoSecret,
 		},
 		Condition: func(cond string) (bool, error) {
 			if cond == "awscli" {
