@@ -20,6 +20,11 @@
 //  5. anything else is an *idp.PageError naming the step, the page title and
 //     URL, with the page's own error message when one can be found.
 //
+// The password and codes are only ever posted on the driver's idp.Route:
+// by POST, to the site of Config.URL or a host in Config.AllowHosts; a form
+// that would send them elsewhere, or in a URL, ends the walk before the user
+// is asked for them.
+//
 // The walk stops after Config.MaxSteps pages, when the same auto-submit form
 // comes back (a loop), or when the context is done.
 package form
