@@ -113,8 +113,10 @@ func resolveChecked(path string) (string, error) {
 		return "", err
 	}
 	what := describe(path, resolved, followed)
-	if err := checkOwner(path, what, fi); err != nil {
-		return "", err
+	if fi.Mode().IsRegular() || fi.IsDir() { // a device or pipe is refused by CheckRegular, naming what it is
+		if err := checkOwner(path, what, fi); err != nil {
+			return "", err
+		}
 	}
 	if err := checkFolder(path, what, filepath.Dir(resolved)); err != nil {
 		return "", err
