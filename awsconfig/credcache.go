@@ -32,6 +32,26 @@ var ErrCacheLockTimeout = errors.New("timed out waiting for another samlogin to 
 // credential cache, the assertion cache and the account aliases.
 func StateDir(home string) string { return filepath.Join(home, ".aws", "samlogin") }
 
+// CheckStateDir checks samlogin's folders under home, StateDir and
+// CacheDir, before a command writes in them: each that exists must be the
+// user's own folder (a symbolic link to one is checked as
+// atomicfile.Resolve does: a link to another user's folder, or one in a
+// folder anyone can write to, is an *atomicfile.UnsafePathError). One that
+// others can read or enter is made 0700, and ctx's notices (WithNotices)
+// say so. A missing folder is left to the writers, which create it 0700.
+func CheckStateDir(ctx context.Context, home string) error {
+	for _, dir := range []string{StateDir(home), CacheDir(home)} {
+		old, changed, err := atomicfile.EnsurePrivateDir(dir)
+		if err != nil {
+			return err
+		}
+		if changed {
+			notify(ctx, fmt.Sprintf("%s was open to other users (mode %#o); it is now %#o", dir, old, atomicfile.PrivateDir))
+		}
+	}
+	return nil
+}
+
 // CacheDir is the folder of samlogin's credential cache under home:
 // ~/.aws/samlogin/credentials.
 func CacheDir(home string) string { return filepath.Join(StateDir(home), "credentials") }
@@ -452,6 +472,9 @@ func (c *CredentialCache) holderStep(k CacheKey) string {
 // lock takes the key's sign-in lock (KEY.lock in Dir, left in place).
 func (c *CredentialCache) lock(ctx context.Context, k CacheKey) (func(), error) {
 	if err := os.MkdirAll(c.Dir, 0o700); err != nil {
+		return nil, fmt.Errorf("credential cache: %w", err)
+	}
+	if _, _, err := atomicfile.EnsurePrivateDir(c.Dir); err != nil {
 		return nil, fmt.Errorf("credential cache: %w", err)
 	}
 	wait := c.LockWait

@@ -39,5 +39,8 @@
 // read, edit, then write a temporary file in the same folder, fsync, rename
 // and fsync the folder, so a reader or a crash sees the old file or the new
 // one, never a mix. New files are 0600 and new folders 0700; an existing
-// file keeps its mode.
+// file that holds keys (the credentials file) ends 0600, any other keeps
+// its mode. Links to another user's file, and links or files in a folder
+// anyone can write to without the sticky bit, are refused
+// (atomicfile.Resolve).
 package awsconfig

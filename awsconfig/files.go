@@ -91,11 +91,20 @@ func Update(path string, fn func(f *ini.File) error) error {
 // order of paths. A parse error or an error from fn returns before anything
 // is written. Each file whose bytes changed is then replaced atomically: a
 // temporary file in the same folder, fsync, rename over the file, fsync of
-// the folder. An existing file keeps its mode; a new one is 0600, in
-// folders created 0700.
+// the folder. A file that holds keys once edited (aws_secret_access_key or
+// aws_session_token in any section: the credentials file) is written 0600;
+// when it was open to other users before, UpdateManyContext says so
+// through the context's notices (WithNotices), once. Any other existing
+// file keeps its mode (the config file); a new one is 0600, in folders
+// created 0700.
 //
 // A path that is a symbolic link is resolved, so the link stays and its
 // target is updated. Two paths naming the same file get the same *ini.File.
+// A link to a file another user owns, a link in a folder anyone can write
+// to (no sticky bit), or a file in such a folder is refused before
+// anything is locked or written (*atomicfile.UnsafePathError, naming the
+// path and why); on Windows these checks are not made (see
+// atomicfile.Resolve).
 //
 // The files are replaced one after the other: if writing the second fails,
 // the first is already written (the error says which).
@@ -115,7 +124,7 @@ func UpdateMany(paths []string, fn func(files []*ini.File) error) error {
 func UpdateManyContext(ctx context.Context, paths []string, fn func(files []*ini.File) error) error {
 	resolved := make([]string, len(paths))
 	for i, p := range paths {
-		r, err := resolve(p)
+		r, err := atomicfile.Resolve(p)
 		if err != nil {
 			return err
 		}
@@ -181,24 +190,50 @@ func UpdateManyContext(ctx context.Context, paths []string, fn func(files []*ini
 		if !st.ok && len(data) == 0 {
 			continue
 		}
-		if err := atomicfile.Write(p, data, st.mode); err != nil {
+		mode := st.mode
+		if holdsKeys(st.file) {
+			if st.ok && atomicfile.OpenToOthers(mode) {
+				notify(ctx, fmt.Sprintf("%s was readable by other users (mode %#o); it is now %#o", p, mode, atomicfile.Private))
+			}
+			mode = atomicfile.Private
+		}
+		if err := atomicfile.Write(p, data, mode); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// resolve returns the absolute path of the file path names, following
-// symbolic links to an existing target.
-func resolve(path string) (string, error) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return "", err
+// secretKeys are the keys whose values are secrets in an AWS shared file.
+var secretKeys = []string{KeySecretAccessKey, KeySessionToken, "aws_security_token"}
+
+// holdsKeys reports whether any section of f holds a secret key.
+func holdsKeys(f *ini.File) bool {
+	for _, s := range f.Sections() {
+		for _, k := range f.Keys(s) {
+			if slices.Contains(secretKeys, strings.ToLower(k)) {
+				return true
+			}
+		}
 	}
-	if r, err := filepath.EvalSymlinks(abs); err == nil {
-		return r, nil
+	return false
+}
+
+type noticesKey struct{}
+
+// WithNotices returns a context through which UpdateManyContext (and
+// CheckStateDir's callers) report what samlogin changed on its own, such
+// as a mode it tightened: fn receives one line, without a prefix. Without
+// it, notices are dropped.
+func WithNotices(ctx context.Context, fn func(string)) context.Context {
+	return context.WithValue(ctx, noticesKey{}, fn)
+}
+
+// notify passes msg to the context's notices, if any.
+func notify(ctx context.Context, msg string) {
+	if fn, ok := ctx.Value(noticesKey{}).(func(string)); ok && fn != nil {
+		fn(msg)
 	}
-	return abs, nil
 }
 
 // lock takes the cross-process lock of path, waiting until ctx (the bound

@@ -48,6 +48,9 @@ func TestReadMissing(t *testing.T) {
 	}
 }
 
+// TestModes: new files are 0600 in folders created 0700; an existing
+// credentials file open to others ends 0600 once it holds keys, said once
+// through the notices; an existing config file keeps its mode.
 func TestModes(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("no Unix modes")
@@ -60,15 +63,17 @@ func TestModes(t *testing.T) {
 	if err := os.Chmod(p.Credentials, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	var notices []string
+	ctx := awsconfig.WithNotices(context.Background(), func(m string) { notices = append(notices, m) })
 	for range 2 {
-		if err := awsconfig.WriteProfile(context.Background(), p, testWrite("m")); err != nil {
+		if err := awsconfig.WriteProfile(ctx, p, testWrite("m")); err != nil {
 			t.Fatal(err)
 		}
 		for path, want := range map[string]os.FileMode{
 			p.Config:                             0o600,
 			filepath.Dir(p.Config):               0o700 | os.ModeDir,
 			filepath.Dir(filepath.Dir(p.Config)): 0o700 | os.ModeDir,
-			p.Credentials:                        0o644,
+			p.Credentials:                        0o600,
 		} {
 			fi, err := os.Stat(path)
 			if err != nil {
@@ -78,6 +83,57 @@ func TestModes(t *testing.T) {
 				t.Errorf("%s: mode %v, want %v", path, fi.Mode(), want)
 			}
 		}
+	}
+	want := p.Credentials + " was readable by other users (mode 0644); it is now 0600"
+	if len(notices) != 1 || notices[0] != want {
+		t.Errorf("notices %q, want once %q", notices, want)
+	}
+
+	// The config file holds no keys: an existing one keeps its mode.
+	if err := os.Chmod(p.Config, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w := testWrite("m")
+	w.Region = "eu-north-1"
+	if err := awsconfig.WriteProfile(ctx, p, w); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(p.Config); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("config mode %v, %v; want 0644 kept", fi.Mode(), err)
+	}
+	if len(notices) != 1 {
+		t.Errorf("notices %q, want only the first", notices)
+	}
+}
+
+// TestModesKeysOnly: a credentials file open to others that samlogin edits
+// without keys left in it (logout of its only profile) keeps its mode: the
+// rule is about files that hold keys.
+func TestModesKeysOnly(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no Unix modes")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "credentials")
+	if err := os.WriteFile(path, []byte("[a]\nregion = x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := awsconfig.Update(path, func(f *ini.File) error { return f.Set("a", "output", "json") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("mode %v, %v; want 0644 (no keys in the file)", fi.Mode(), err)
+	}
+	err = awsconfig.Update(path, func(f *ini.File) error { return f.Set("a", "AWS_Session_Token", "t") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, %v; want 0600 (a session token in the file)", fi.Mode(), err)
 	}
 }
 

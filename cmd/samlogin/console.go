@@ -5,10 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html"
-	"net/url"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -18,7 +15,6 @@ import (
 
 	"github.com/samlogin/samlogin/assertion"
 	"github.com/samlogin/samlogin/awsconfig"
-	"github.com/samlogin/samlogin/internal/atomicfile"
 	"github.com/samlogin/samlogin/internal/secret"
 )
 
@@ -39,8 +35,8 @@ type consoleOptions struct {
 var browserOpener = openBrowser
 
 // openBrowser runs the system's URL opener: open on macOS, rundll32 on
-// Windows, xdg-open elsewhere, with u (the file:// URL of the redirect page)
-// as its argument. Nothing is logged.
+// Windows, xdg-open elsewhere, with u (the one-shot loopback URL of the
+// redirect page, see redirectServer) as its argument. Nothing is logged.
 func openBrowser(ctx context.Context, u secret.String) error {
 	var cmd *exec.Cmd
 	switch runtime.GOOS {
@@ -75,7 +71,11 @@ source profile's credentials (STS AssumeRole); AWS caps such sessions, and
 their console sessions, at one hour.
 
 The URL signs whoever opens it in for 15 minutes: treat it as a secret.
-samlogin never logs it. Nothing is written to any file.`,
+samlogin never logs it, and writes it to no file. Without --print, the
+browser gets it from samlogin itself: a one-shot page on 127.0.0.1 (a random
+port and an unguessable path, answered once, then closed), so the URL is
+neither on disk nor on the opener's command line. console waits up to 2m
+for the browser to ask for it.`,
 		Example: `  samlogin console --profile prod-admin
   samlogin console --profile prod-admin --destination https://console.aws.amazon.com/s3/home --duration 8h
   samlogin console --profile prod-deploy --print`,
@@ -168,31 +168,19 @@ func runConsole(ctx context.Context, env *Env, o *consoleOptions) error {
 		fmt.Fprintln(env.Stdout, u.Reveal())
 		return nil
 	}
-	page, err := consoleRedirectPage(env.Home, u)
+	rs, err := serveRedirect(u)
 	if err != nil {
 		return withHint(fmt.Errorf("console: %w", err), "use --print and open the URL yourself")
 	}
-	if err := browserOpener(ctx, page); err != nil {
+	if err := browserOpener(ctx, rs.URL()); err != nil {
+		rs.Close()
 		return withHint(fmt.Errorf("console: %w", err), "use --print and open the URL yourself")
+	}
+	if err := rs.Wait(ctx); err != nil {
+		return fmt.Errorf("console: %w", err)
 	}
 	fmt.Fprintf(env.Stderr, "samlogin: opened the AWS console for profile %s in your browser\n", profile)
 	return nil
-}
-
-// consoleRedirectPage writes a page that sends the browser on to u, in a
-// 0600 file under ~/.aws/samlogin, and returns its file:// URL. The browser
-// opener gets that URL on its command line instead of the sign-in URL, which
-// any local user could read in the process list while it runs.
-func consoleRedirectPage(home string, u secret.String) (secret.String, error) {
-	path := filepath.Join(awsconfig.StateDir(home), "console.html")
-	q := html.EscapeString(u.Reveal())
-	page := "<!DOCTYPE html>\n<meta charset=\"utf-8\">\n<meta name=\"referrer\" content=\"no-referrer\">\n" +
-		"<meta http-equiv=\"refresh\" content=\"0;url=" + q + "\">\n<title>AWS console</title>\n" +
-		"<p><a href=\"" + q + "\">Open the AWS console</a></p>\n"
-	if err := atomicfile.Write(path, []byte(page), 0o600); err != nil {
-		return secret.String{}, fmt.Errorf("write %s: %w", path, err)
-	}
-	return secret.New((&url.URL{Scheme: "file", Path: path}).String()), nil
 }
 
 // consoleCredentials gets the profile's credentials as exec does

@@ -5,8 +5,12 @@ import (
 	"context"
 	"errors"
 	"html"
+	"io"
+	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -49,33 +53,47 @@ func TestConsoleOpensBrowser(t *testing.T) {
 	fed := ststest.NewFederation(t)
 	now := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
 	env, out, errOut := consoleEnv(t, now, map[string]string{"SAMLOGIN_FEDERATION_URL": fed.URL()})
+	want := fed.URL() + "?Action=login&Destination=https%3A%2F%2Fconsole.amazonaws.cn%2F" +
+		"&Issuer=https%3A%2F%2Fadfs.corp.example%2Fadfs%2Fls%2FIdpInitiatedSignOn.aspx&SigninToken=" + ststest.SigninToken(1, 0)
 
+	// The opener is the browser: it fetches what it was given, as a
+	// browser would, while console waits.
 	var opened []string
 	old := browserOpener
 	t.Cleanup(func() { browserOpener = old })
 	browserOpener = func(_ context.Context, u secret.String) error {
 		opened = append(opened, u.Reveal())
+		base := u.Reveal()[:strings.LastIndex(u.Reveal(), "/")]
+		if code, _, _ := get(t, base+"/other"); code != http.StatusNotFound {
+			t.Errorf("another path: %d, want 404", code)
+		}
+		code, h, body := get(t, u.Reveal())
+		if code != http.StatusOK || !strings.Contains(body, `content="0;url=`+html.EscapeString(want)+`"`) ||
+			!strings.Contains(body, `href="`+html.EscapeString(want)+`"`) {
+			t.Errorf("page: %d %q, want a redirect to %s", code, body, want)
+		}
+		for k, v := range map[string]string{"Referrer-Policy": "no-referrer", "Cache-Control": "no-store", "Content-Type": "text/html; charset=utf-8"} {
+			if h.Get(k) != v {
+				t.Errorf("%s: %q, want %q", k, h.Get(k), v)
+			}
+		}
+		// Once only: a second fetch (another local user who read the
+		// port and path) gets nothing, or no server at all.
+		if code, _, body := get(t, u.Reveal()); code == http.StatusOK || strings.Contains(body, "SigninToken") {
+			t.Errorf("second fetch: %d %q", code, body)
+		}
 		return nil
 	}
 	if code := run(context.Background(), []string{"console", "--profile", "p"}, env); code != exitOK {
 		t.Fatalf("exit %d, stderr %s", code, errOut)
 	}
-	want := fed.URL() + "?Action=login&Destination=https%3A%2F%2Fconsole.amazonaws.cn%2F" +
-		"&Issuer=https%3A%2F%2Fadfs.corp.example%2Fadfs%2Fls%2FIdpInitiatedSignOn.aspx&SigninToken=" + ststest.SigninToken(1, 0)
-	page := filepath.Join(env.Home, ".aws", "samlogin", "console.html")
-	if len(opened) != 1 || opened[0] != "file://"+page {
-		t.Fatalf("opened %q, want the redirect page file://%s", opened, page)
+	if len(opened) != 1 || !regexp.MustCompile(`^http://127\.0\.0\.1:\d+/[A-Za-z0-9_-]{43}$`).MatchString(opened[0]) {
+		t.Fatalf("opened %q, want one http://127.0.0.1:PORT/RANDOM", opened)
 	}
-	b, err := os.ReadFile(page)
-	if err != nil {
-		t.Fatal(err)
+	if code, _, _ := get(t, opened[0]); code != 0 {
+		t.Errorf("after console: the server still answers (%d)", code)
 	}
-	if !strings.Contains(string(b), `content="0;url=`+html.EscapeString(want)+`"`) {
-		t.Errorf("redirect page %s does not send the browser to %s", b, want)
-	}
-	if fi, err := os.Stat(page); err != nil || fi.Mode().Perm() != 0o600 {
-		t.Errorf("redirect page mode: %v, %v", fi.Mode(), err)
-	}
+	noTokenUnder(t, env.Home, ststest.SigninToken(1, 0))
 	if out.Len() != 0 {
 		t.Errorf("stdout %q, want nothing (the URL is a secret)", out)
 	}
@@ -94,6 +112,100 @@ func TestConsoleOpensBrowser(t *testing.T) {
 	if got := errOut.String(); !strings.Contains(got, "use --print and open the URL yourself") || strings.Contains(got, "SigninToken") {
 		t.Errorf("stderr %q", got)
 	}
+}
+
+// TestConsoleBrowserNeverCame: a browser that never asks for the page
+// ends the wait at its bound, with a line that says what to do, and the
+// server is closed.
+func TestConsoleBrowserNeverCame(t *testing.T) {
+	fed := ststest.NewFederation(t)
+	now := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+	env, out, errOut := consoleEnv(t, now, map[string]string{"SAMLOGIN_FEDERATION_URL": fed.URL()})
+	oldOpener, oldWait := browserOpener, consoleBrowserWait
+	t.Cleanup(func() { browserOpener, consoleBrowserWait = oldOpener, oldWait })
+	consoleBrowserWait = 20 * time.Millisecond
+	var opened string
+	browserOpener = func(_ context.Context, u secret.String) error { opened = u.Reveal(); return nil }
+	if code := run(context.Background(), []string{"console", "--profile", "p"}, env); code != exitError {
+		t.Fatalf("exit %d, want 1; stderr %s", code, errOut)
+	}
+	if got := errOut.String(); got != "samlogin: console: the browser did not open the console within 20ms; use --print\n" {
+		t.Errorf("stderr %q", got)
+	}
+	if code, _, _ := get(t, opened); code != 0 {
+		t.Errorf("after the wait: the server still answers (%d)", code)
+	}
+	noTokenUnder(t, env.Home, ststest.SigninToken(1, 0))
+	if out.Len() != 0 {
+		t.Errorf("stdout %q", out)
+	}
+}
+
+// TestConsoleWaitBoundByTimeout: --timeout shorter than the wait ends it,
+// named.
+func TestConsoleWaitBoundByTimeout(t *testing.T) {
+	fed := ststest.NewFederation(t)
+	now := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+	env, _, errOut := consoleEnv(t, now, map[string]string{"SAMLOGIN_FEDERATION_URL": fed.URL()})
+	old := browserOpener
+	t.Cleanup(func() { browserOpener = old })
+	browserOpener = func(context.Context, secret.String) error { return nil }
+	if code := run(context.Background(), []string{"console", "--profile", "p", "--timeout", "300ms"}, env); code != exitError {
+		t.Fatalf("exit %d, want 1; stderr %s", code, errOut)
+	}
+	if got := errOut.String(); got != "samlogin: console: the browser did not open the console within --timeout 300ms; use --print\n" {
+		t.Errorf("stderr %q", got)
+	}
+}
+
+// TestLogoutRemovesConsolePage: a console.html an older console left (a
+// live sign-in token) goes with logout.
+func TestLogoutRemovesConsolePage(t *testing.T) {
+	now := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+	env, _, errOut := consoleEnv(t, now, map[string]string{})
+	page := filepath.Join(env.Home, ".aws", "samlogin", "console.html")
+	if err := os.MkdirAll(filepath.Dir(page), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(page, []byte("SigninToken=old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code := run(context.Background(), []string{"logout", "--all"}, env); code != exitOK {
+		t.Fatalf("exit %d; stderr %s", code, errOut)
+	}
+	if _, err := os.Stat(page); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("console.html kept: %v", err)
+	}
+	if !strings.Contains(errOut.String(), "samlogin: removed ~/.aws/samlogin/console.html, a console sign-in page an older samlogin left there\n") {
+		t.Errorf("stderr %q", errOut)
+	}
+}
+
+// get fetches u without keep-alive; code 0: no server answered.
+func get(t *testing.T, u string) (int, http.Header, string) {
+	t.Helper()
+	c := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 5 * time.Second}
+	resp, err := c.Get(u)
+	if err != nil {
+		return 0, nil, ""
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, string(b)
+}
+
+// noTokenUnder fails when a file under dir holds token.
+func noTokenUnder(t *testing.T, dir, token string) {
+	t.Helper()
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		if b, _ := os.ReadFile(p); strings.Contains(string(b), token) {
+			t.Errorf("%s holds the sign-in token", p)
+		}
+		return nil
+	})
 }
 
 func TestConsoleExpiresByInjectedClock(t *testing.T) {

@@ -408,7 +408,6 @@ func (f *flow) write(ctx context.Context, role assertion.Role, creds *awsconfig.
 	if err := awsconfig.WriteProfile(ctx, f.paths, w); err != nil {
 		return fmt.Errorf("write profile %s: %w", f.profile, err)
 	}
-	warnReadable(f.env, f.paths.Credentials)
 	if w.Region != "" && f.lo.region == "" && f.prof.Region == "" {
 		fmt.Fprintf(f.env.Stderr, "samlogin: profile %s: region %s written (where STS was called; --region changes it)\n", f.profile, w.Region)
 	}
@@ -619,16 +618,4 @@ func promptHint(message string) string {
 		return "several sign-in methods: pick one with --mfa-method or SAMLOGIN_MFA_METHOD"
 	}
 	return message
-}
-
-// warnReadable says so when the credentials file, which now holds secret
-// keys, can be read by other users. samlogin keeps a file's mode (it is the
-// user's file), so it only warns.
-func warnReadable(env *Env, path string) {
-	fi, err := os.Stat(path)
-	if err != nil || fi.Mode().Perm()&0o077 == 0 {
-		return
-	}
-	fmt.Fprintf(env.Stderr, "samlogin: warning: %s is readable by other users (mode %#o); run: chmod 600 %s\n",
-		path, fi.Mode().Perm(), path)
 }

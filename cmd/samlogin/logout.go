@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -35,6 +37,10 @@ recorded in samlogin_chains) while they still have the role_arn and
 source_profile samlogin wrote; then any section left empty. region and
 output of P stay. Every other byte of both files stays as it was.
 
+It also removes ~/.aws/samlogin/console.html, a console sign-in page that
+older versions of console wrote and never removed (console writes nothing
+now).
+
 samlogin keeps no IdP cookies on disk: each sign-in starts a fresh session
 at the IdP, so there is nothing more to remove. A profile without samlogin_*
 settings is not samlogin's, and logout refuses to touch it (exit 1).`,
@@ -64,6 +70,9 @@ settings is not samlogin's, and logout refuses to touch it (exit 1).`,
 			}
 			if err != nil {
 				return fmt.Errorf("logout: %w", err)
+			}
+			if removeConsolePage(env) {
+				fmt.Fprintln(env.Stderr, "samlogin: removed ~/.aws/samlogin/console.html, a console sign-in page an older samlogin left there")
 			}
 			if len(rs) == 0 {
 				fmt.Fprintf(env.Stderr, "samlogin: no profile in %s is managed by samlogin; nothing to do\n", paths.Config)
@@ -107,6 +116,13 @@ func removeCachedCredentials(store *awsconfig.Store, p *awsconfig.Profile) (bool
 		return false, others[0], err
 	}
 	return removed, "", err
+}
+
+// removeConsolePage removes the console sign-in page that older versions
+// of console wrote under ~/.aws/samlogin and left there (a live sign-in
+// token), and reports whether there was one.
+func removeConsolePage(env *Env) bool {
+	return os.Remove(filepath.Join(awsconfig.StateDir(env.Home), "console.html")) == nil
 }
 
 // forgetSignIn removes the sign-in kept for a few minutes (the assertion

@@ -37,6 +37,11 @@ func run(ctx context.Context, args []string, env *Env) int {
 	if env.StderrTTY && env.line == nil {
 		env.line = &termLine{w: env.Stderr} // the waits show their progress
 	}
+	ctx, err := guardFiles(ctx, env)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "samlogin: %s\n", message(err))
+		return exitCode(err)
+	}
 	if code, ok := fastCommand(ctx, args, env); ok { // credential-process, without cobra
 		return code
 	}

@@ -79,14 +79,55 @@ func scriptParams(dir string, vars map[string]string) testscript.Params {
 			"exit":        cmdExit,
 			"cache":       cmdCache,
 			"nosecret":    cmdNoSecret,
+			"chown":       cmdChown,
+			"mode":        cmdMode,
+			"sticky":      cmdSticky,
 		},
 		Condition: func(cond string) (bool, error) {
+			if cond == "root" { // chown to another uid needs it
+				return os.Geteuid() == 0, nil
+			}
 			if cond == "awscli" {
 				_, err := exec.LookPath("aws")
 				return err == nil, nil
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
+	}
+}
+
+// chown UID PATH gives PATH (not a link's target) to the numeric user UID;
+// only root can, so scripts guard it with [root].
+func cmdChown(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: chown UID PATH")
+	}
+	uid, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	ts.Check(os.Lchown(ts.MkAbs(args[1]), uid, -1))
+}
+
+// sticky DIR makes DIR 01777, as /tmp (the chmod builtin takes no sticky
+// bit).
+func cmdSticky(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: sticky DIR")
+	}
+	ts.Check(os.Chmod(ts.MkAbs(args[0]), 0o777|os.ModeSticky))
+}
+
+// mode PATH PERM checks the permission bits of PATH (a link's target),
+// in octal: mode home/.aws/credentials 0600.
+func cmdMode(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: [!] mode PATH PERM")
+	}
+	want, err := strconv.ParseUint(args[1], 8, 32)
+	ts.Check(err)
+	fi, err := os.Stat(ts.MkAbs(args[0]))
+	ts.Check(err)
+	if got := fi.Mode().Perm(); (uint64(got) == want) == neg {
+		ts.Fatalf("%s: mode %#o, want %s%#o", args[0], got, map[bool]string{true: "not ", false: ""}[neg], want)
 	}
 }
 
