@@ -54,8 +54,13 @@ type AssumeInput struct {
 	// default region (DefaultRegion).
 	Region string
 	// Endpoint, when set, replaces the resolved endpoint (--sts-endpoint,
-	// AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL: see EndpointFromEnv).
+	// AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL: see EndpointFromEnv). It must
+	// be https, or plain http to this machine (see CheckEndpoint).
 	Endpoint string
+	// CABundle is a PEM file whose certificates are trusted in addition to
+	// the system roots (--ca-bundle, AWS_CA_BUNDLE); ignored when
+	// HTTPClient is set.
+	CABundle string
 
 	// Duration is DurationSeconds; 0 is one hour. Valid: 15 min to 12 h.
 	Duration time.Duration
@@ -68,7 +73,10 @@ type AssumeInput struct {
 	// PolicyARNs are managed session policies (at most 10).
 	PolicyARNs []string
 
-	HTTPClient  *http.Client     // nil: the SDK's default client
+	// HTTPClient is the client to call STS with; nil: NewHTTPClient's.
+	// Either way every request and redirect is checked first (https, or
+	// plain http to this machine).
+	HTTPClient  *http.Client
 	Log         *slog.Logger     // nil: no logging
 	Notify      func(string)     // one-line notices for the user; nil: none
 	Now         func() time.Time // nil: time.Now; only for the debug log (STS judges expiry)
@@ -251,12 +259,8 @@ func (in *AssumeInput) validate() (string, error) {
 		return "", inputError(fmt.Sprintf("use a region of partition %s (e.g. %s) or --sts-endpoint", partition, DefaultRegion(partition)),
 			"region %s is not in the role's partition %s", in.Region, partition)
 	}
-	if in.Endpoint != "" {
-		u, err := url.Parse(in.Endpoint)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return "", inputError("give the STS endpoint as a URL, e.g. https://sts.eu-west-1.amazonaws.com",
-				"invalid STS endpoint %q", in.Endpoint)
-		}
+	if err := checkSTSEndpoint(in.Endpoint); err != nil {
+		return "", err
 	}
 	if in.Duration == 0 {
 		in.Duration = DefaultSessionDuration
@@ -323,7 +327,10 @@ func AssumeRoleWithSAML(ctx context.Context, in AssumeInput) (*Credentials, erro
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	client := newSTSClient(in, region)
+	client, err := newSTSClient(in, region)
+	if err != nil {
+		return nil, err
+	}
 
 	duration := in.Duration
 	ReportStep(ctx, "calling STS at "+endpoint)
@@ -365,7 +372,39 @@ func AssumeRoleWithSAML(ctx context.Context, in AssumeInput) (*Credentials, erro
 	}
 }
 
-func newSTSClient(in AssumeInput, region string) *sts.Client {
+// checkSTSEndpoint refuses an Endpoint that is no URL, or that is neither
+// https nor plain http to this machine, before any request.
+func checkSTSEndpoint(endpoint string) error {
+	if endpoint == "" {
+		return nil
+	}
+	err := CheckEndpoint(endpoint)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, ErrInsecureURL):
+		se := inputError("use https for the STS endpoint (plain http only to this machine: 127.0.0.1, ::1 or localhost)",
+			"STS endpoint %s: %v", endpoint, err)
+		se.Err = err
+		return se
+	}
+	return inputError("give the STS endpoint as a URL, e.g. https://sts.eu-west-1.amazonaws.com",
+		"invalid STS endpoint %q", endpoint)
+}
+
+// stsClient is in's HTTPClient, or NewHTTPClient's with caBundle, guarded.
+func stsClient(c *http.Client, caBundle string) (*http.Client, error) {
+	if c != nil {
+		return secureClient(c), nil
+	}
+	c, err := NewHTTPClient(HTTPOptions{CABundle: caBundle})
+	if err != nil {
+		return nil, inputError("check --ca-bundle (AWS_CA_BUNDLE): it must be a PEM file of certificates", "sts: %v", err)
+	}
+	return c, nil
+}
+
+func newSTSClient(in AssumeInput, region string) (*sts.Client, error) {
 	attempts := in.MaxAttempts
 	if attempts <= 0 {
 		attempts = retry.DefaultMaxAttempts
@@ -383,12 +422,12 @@ func newSTSClient(in AssumeInput, region string) *sts.Client {
 	if in.Endpoint != "" {
 		opts.BaseEndpoint = aws.String(in.Endpoint)
 	}
-	if in.HTTPClient != nil {
-		opts.HTTPClient = in.HTTPClient
-	} else {
-		opts.HTTPClient = stsHTTPClient()
+	client, err := stsClient(in.HTTPClient, in.CABundle)
+	if err != nil {
+		return nil, err
 	}
-	return sts.New(opts)
+	opts.HTTPClient = client
+	return sts.New(opts), nil
 }
 
 func makeSTSInput(in AssumeInput, d time.Duration) *sts.AssumeRoleWithSAMLInput {
@@ -456,6 +495,12 @@ func classifyError(err error, endpoint string) (*STSError, smithy.APIError) {
 			se.Kind = KindServer
 			se.Hint = "retry; AWS STS is having trouble (or a proxy on the way is): if it lasts, check https://health.aws.amazon.com or try another --region"
 		}
+		return se, nil
+	}
+	if errors.Is(err, ErrInsecureURL) {
+		se.Code, se.Kind = "network", KindNetwork
+		se.Message = networkMessage(err, endpoint)
+		se.Hint = "samlogin sends credentials only over https (plain http only to this machine): check --sts-endpoint (AWS_ENDPOINT_URL_STS) and where it redirects"
 		return se, nil
 	}
 	if errors.Is(err, ErrDowngrade) {
