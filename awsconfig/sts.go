@@ -485,18 +485,8 @@ func classifyError(err error, endpoint string) (*STSError, smithy.APIError) {
 	}
 	var api smithy.APIError
 	isAPI := errors.As(err, &api)
-	if re != nil && re.HTTPStatusCode() != 0 && (!isAPI || api.ErrorCode() == "UnknownError") {
-		// STS was reached but its answer was no STS answer (an HTTP 500
-		// page, a proxy's error page).
-		se.Code, se.Kind = "http", KindUnknown
-		se.Message = fmt.Sprintf("%s answered HTTP %d with no STS error in it", endpoint, re.HTTPStatusCode())
-		se.Hint = "the endpoint is not STS, or STS failed: check --sts-endpoint (AWS_ENDPOINT_URL_STS) and any proxy, and try again"
-		if re.HTTPStatusCode() >= 500 {
-			se.Kind = KindServer
-			se.Hint = "retry; AWS STS is having trouble (or a proxy on the way is): if it lasts, check https://health.aws.amazon.com or try another --region"
-		}
-		return se, nil
-	}
+	// A refused redirect comes with the redirect's response: what was
+	// refused, not the status, is the news.
 	if errors.Is(err, ErrInsecureURL) {
 		se.Code, se.Kind = "network", KindNetwork
 		se.Message = networkMessage(err, endpoint)
@@ -507,6 +497,18 @@ func classifyError(err error, endpoint string) (*STSError, smithy.APIError) {
 		se.Code, se.Kind = "network", KindNetwork
 		se.Message = networkMessage(err, endpoint)
 		se.Hint = "a proxy or the endpoint redirects to plain http, which samlogin refuses: check --sts-endpoint (AWS_ENDPOINT_URL_STS) and HTTPS_PROXY"
+		return se, nil
+	}
+	if re != nil && re.HTTPStatusCode() != 0 && (!isAPI || api.ErrorCode() == "UnknownError") {
+		// STS was reached but its answer was no STS answer (an HTTP 500
+		// page, a proxy's error page).
+		se.Code, se.Kind = "http", KindUnknown
+		se.Message = fmt.Sprintf("%s answered HTTP %d with no STS error in it", endpoint, re.HTTPStatusCode())
+		se.Hint = "the endpoint is not STS, or STS failed: check --sts-endpoint (AWS_ENDPOINT_URL_STS) and any proxy, and try again"
+		if re.HTTPStatusCode() >= 500 {
+			se.Kind = KindServer
+			se.Hint = "retry; AWS STS is having trouble (or a proxy on the way is): if it lasts, check https://health.aws.amazon.com or try another --region"
+		}
 		return se, nil
 	}
 	if !isAPI {
