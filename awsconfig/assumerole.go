@@ -31,7 +31,7 @@ type RoleChainInput struct {
 	// CABundle is trusted in addition to the system roots; ignored when
 	// HTTPClient is set. HTTPClient nil: NewHTTPClient's. Either way every
 	// request and redirect is checked first.
-	CABundle   string
+	CABundle string
 	// Duration is DurationSeconds; 0 and anything above one hour are one
 	// hour: AWS caps role chaining at one hour.
 	Duration   time.Duration

@@ -76,7 +76,7 @@ type SigninInput struct {
 	Destination string
 	// Issuer is where the browser goes when the session ends; "" leaves it
 	// out.
-	Issuer     string
+	Issuer string
 	// HTTPClient nil: NewHTTPClient's with a 30 s timeout. Either way
 	// every request and redirect is checked first (https, or plain http to
 	// this machine; never https to http).
