@@ -42,7 +42,8 @@ const (
 )
 
 // AssumeInput is everything AssumeRoleWithSAML needs. It reads no environment
-// and no file: the caller resolves flags and variables (see EndpointFromEnv).
+// and no file: the caller resolves flags and variables (cmd/samlogin: --sts-endpoint,
+// AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the stored samlogin_sts_endpoint).
 type AssumeInput struct {
 	RoleARN      string
 	PrincipalARN string // the SAML provider: arn:PARTITION:iam::ACCOUNT:saml-provider/NAME
@@ -54,8 +55,8 @@ type AssumeInput struct {
 	// default region (DefaultRegion).
 	Region string
 	// Endpoint, when set, replaces the resolved endpoint (--sts-endpoint,
-	// AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL: see EndpointFromEnv). It must
-	// be https, or plain http to this machine (see CheckEndpoint).
+	// AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL). It must be https, or plain
+	// http to this machine (see CheckEndpoint).
 	Endpoint string
 	// CABundle is a PEM file whose certificates are trusted in addition to
 	// the system roots (--ca-bundle, AWS_CA_BUNDLE); ignored when
@@ -205,22 +206,6 @@ func STSEndpoint(partition, region string) string {
 		return ""
 	}
 	return ep.URI.String()
-}
-
-// EndpointFromEnv picks the STS endpoint override: flag (--sts-endpoint),
-// else AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL, else "" (resolve from
-// the region). getenv is os.Getenv in the command and a map in tests.
-func EndpointFromEnv(flag string, getenv func(string) string) string {
-	if flag != "" {
-		return flag
-	}
-	if getenv == nil {
-		return ""
-	}
-	if v := getenv("AWS_ENDPOINT_URL_STS"); v != "" {
-		return v
-	}
-	return getenv("AWS_ENDPOINT_URL")
 }
 
 // policyARNRe matches a managed policy ARN; role and SAML provider ARNs are

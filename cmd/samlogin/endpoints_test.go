@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -73,4 +74,60 @@ func TestEndpointScripts(t *testing.T) {
 		}
 	}
 	testscript.Run(t, params)
+}
+
+// TestSTSOverride: flag (or its SAMLOGIN_ twin) > AWS_ENDPOINT_URL_STS >
+// AWS_ENDPOINT_URL > the profile's stored setting > AWS's own, each named.
+func TestSTSOverride(t *testing.T) {
+	vars := map[string]string{"AWS_ENDPOINT_URL_STS": "https://sts.example", "AWS_ENDPOINT_URL": "https://all.example"}
+	envWith := func(m map[string]string, fromEnv map[string]string) *Env {
+		return &Env{Getenv: func(k string) string { return m[k] }, fromEnv: fromEnv}
+	}
+	for _, tc := range []struct {
+		name  string
+		env   *Env
+		given bool
+		value string
+		want  string
+	}{
+		{"flag", envWith(vars, nil), true, "https://flag.example", "STS: https://flag.example from --sts-endpoint"},
+		{"flag's variable", envWith(vars, map[string]string{"sts-endpoint": "SAMLOGIN_STS_ENDPOINT"}), true, "https://v.example",
+			"STS: https://v.example from SAMLOGIN_STS_ENDPOINT"},
+		{"AWS_ENDPOINT_URL_STS over stored", envWith(vars, nil), false, "https://stored.example", "STS: https://sts.example from AWS_ENDPOINT_URL_STS"},
+		{"AWS_ENDPOINT_URL", envWith(map[string]string{"AWS_ENDPOINT_URL": "https://all.example"}, nil), false, "", "STS: https://all.example from AWS_ENDPOINT_URL"},
+		{"stored", envWith(nil, nil), false, "https://stored.example", "STS: https://stored.example from profile prod's samlogin_sts_endpoint"},
+		{"AWS's own", envWith(nil, nil), false, "", ""},
+	} {
+		got := stsOverride(tc.env, tc.given, tc.value, "prod")
+		if s := got.String(); (tc.want == "" && got.set()) || (tc.want != "" && s != tc.want) {
+			t.Errorf("%s: %q (set %v), want %q", tc.name, s, got.set(), tc.want)
+		}
+	}
+}
+
+func TestCheckOverride(t *testing.T) {
+	for url, want := range map[string]string{
+		"https://sts.example.com":     "",
+		"http://127.0.0.1:5000":       "",
+		"http://[::1]:5000":           "",
+		"http://localhost:4566":       "",
+		"http://sts.example.com":      "STS endpoint http://sts.example.com from X is plain http to another machine: use https",
+		"http://169.254.169.254/":     "is plain http to another machine",
+		"ftp://sts.example.com":       "is not a URL",
+		"sts.eu-west-1.amazonaws.com": "is not a URL",
+	} {
+		err := checkOverride(override{what: "STS", url: url, from: "X"})
+		if want == "" {
+			if err != nil {
+				t.Errorf("%s: %v", url, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), want) || exitCode(err) != exitUsage {
+			t.Errorf("%s: %v (exit %d), want a usage error with %q", url, err, exitCode(err), want)
+		}
+	}
+	if err := checkOverride(override{}); err != nil {
+		t.Errorf("AWS's own endpoint: %v", err)
+	}
 }
