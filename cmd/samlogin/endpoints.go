@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -24,7 +25,16 @@ func (o override) set() bool { return o.url != "" }
 
 // String is how the user reads it: "STS: http://127.0.0.1:5000 from
 // AWS_ENDPOINT_URL_STS".
-func (o override) String() string { return o.what + ": " + o.url + " from " + o.from }
+func (o override) String() string { return o.what + ": " + shownURL(o.url) + " from " + o.from }
+
+// shownURL is raw with the password of a user:password@ part, if any,
+// replaced by xxxxx: an endpoint URL is printed, and may be pasted.
+func shownURL(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return raw
+}
 
 // flagSource names where a flag's value came from: the flag, or the
 // SAMLOGIN_* variable that applyEnv set it from.
@@ -74,9 +84,9 @@ func checkOverride(o override) error {
 		return nil
 	case errors.Is(err, awsconfig.ErrInsecureURL):
 		return usagef("%s endpoint %s from %s is plain http to another machine: use https (plain http only to 127.0.0.1, ::1 or localhost)",
-			o.what, o.url, o.from)
+			o.what, shownURL(o.url), o.from)
 	}
-	return usagef("%s endpoint %q from %s is not a URL: give one like https://%s", o.what, o.url, o.from, exampleHost(o.what))
+	return usagef("%s endpoint %q from %s is not a URL: give one like https://%s", o.what, shownURL(o.url), o.from, exampleHost(o.what))
 }
 
 func exampleHost(what string) string {

@@ -130,4 +130,13 @@ func TestCheckOverride(t *testing.T) {
 	if err := checkOverride(override{}); err != nil {
 		t.Errorf("AWS's own endpoint: %v", err)
 	}
+	// A password in the URL is never printed.
+	o := override{what: "STS", url: "http://me:hunter2@sts.example.com", from: "X"}
+	if err := checkOverride(o); err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("refusal shows the password: %v", err)
+	}
+	o.url = "https://me:hunter2@proxy.example.com"
+	if s := o.String(); strings.Contains(s, "hunter2") || !strings.Contains(s, "proxy.example.com") {
+		t.Errorf("summary shows %q", s)
+	}
 }

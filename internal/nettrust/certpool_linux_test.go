@@ -27,11 +27,19 @@ type testCA struct {
 	leaf tls.Certificate
 }
 
-func newTestCA(t testing.TB, name string) testCA {
+func newTestCA(t *testing.T, name string) testCA {
 	t.Helper()
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ca, err := makeTestCA(name)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return ca
+}
+
+func makeTestCA(name string) (testCA, error) {
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return testCA{}, err
 	}
 	now := time.Now()
 	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name},
@@ -39,7 +47,7 @@ func newTestCA(t testing.TB, name string) testCA {
 		KeyUsage: x509.KeyUsageCertSign}
 	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
 	if err != nil {
-		t.Fatal(err)
+		return testCA{}, err
 	}
 	ca, _ := x509.ParseCertificate(caDER)
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
@@ -48,10 +56,10 @@ func newTestCA(t testing.TB, name string) testCA {
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, KeyUsage: x509.KeyUsageDigitalSignature}
 	leafDER, err := x509.CreateCertificate(rand.Reader, leafTmpl, ca, &key.PublicKey, caKey)
 	if err != nil {
-		t.Fatal(err)
+		return testCA{}, err
 	}
 	return testCA{pem: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}),
-		leaf: tls.Certificate{Certificate: [][]byte{leafDER}, PrivateKey: key}}
+		leaf: tls.Certificate{Certificate: [][]byte{leafDER}, PrivateKey: key}}, nil
 }
 
 func (c testCA) server(t *testing.T) *httptest.Server {
@@ -72,7 +80,9 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	systemCA = newTestCA(&testing.T{}, "system root")
+	if systemCA, err = makeTestCA("system root"); err != nil {
+		panic(err)
+	}
 	file := filepath.Join(dir, "system.pem")
 	if err := os.WriteFile(file, systemCA.pem, 0o600); err != nil {
 		panic(err)
