@@ -25,8 +25,13 @@ type RoleChainInput struct {
 	AccessKeyID                   string
 	SecretAccessKey, SessionToken secret.String
 	// Partition and Region select the regional STS endpoint (defaults as
-	// for AssumeRoleWithSAML); Endpoint replaces it.
+	// for AssumeRoleWithSAML); Endpoint replaces it: https, or plain http to
+	// this machine.
 	Partition, Region, Endpoint string
+	// CABundle is trusted in addition to the system roots; ignored when
+	// HTTPClient is set. HTTPClient nil: NewHTTPClient's. Either way every
+	// request and redirect is checked first.
+	CABundle string
 	// Duration is DurationSeconds; 0 and anything above one hour are one
 	// hour: AWS caps role chaining at one hour.
 	Duration   time.Duration
@@ -70,6 +75,9 @@ func AssumeChainedRole(ctx context.Context, in RoleChainInput) (*Credentials, er
 	if d <= 0 || d > MaxChainedRoleDuration {
 		d = MaxChainedRoleDuration
 	}
+	if err := checkSTSEndpoint(in.Endpoint); err != nil {
+		return nil, err
+	}
 	name := in.SessionName
 	if name == "" {
 		name = "samlogin"
@@ -85,11 +93,11 @@ func AssumeChainedRole(ctx context.Context, in RoleChainInput) (*Credentials, er
 	} else {
 		endpoint = STSEndpoint(partition, region)
 	}
-	if in.HTTPClient != nil {
-		opts.HTTPClient = in.HTTPClient
-	} else {
-		opts.HTTPClient = stsHTTPClient()
+	client, err := stsClient(in.HTTPClient, in.CABundle)
+	if err != nil {
+		return nil, err
 	}
+	opts.HTTPClient = client
 	ReportStep(ctx, "calling STS at "+endpoint)
 	out, err := sts.New(opts).AssumeRole(ctx, &sts.AssumeRoleInput{
 		RoleArn:         aws.String(in.RoleARN),

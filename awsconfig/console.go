@@ -62,8 +62,12 @@ type SigninInput struct {
 	// Partition picks the federation endpoint; "" is aws.
 	Partition string
 	// Endpoint, when set, replaces the partition's federation endpoint
-	// (tests; SAMLOGIN_FEDERATION_URL).
+	// (tests; SAMLOGIN_FEDERATION_URL): https, or plain http to this
+	// machine.
 	Endpoint string
+	// CABundle is trusted in addition to the system roots (--ca-bundle,
+	// AWS_CA_BUNDLE); ignored when HTTPClient is set.
+	CABundle string
 	// Duration is SessionDuration, the console session's length: 0 leaves
 	// it out (the session then lasts as long as the credentials).
 	Duration time.Duration
@@ -72,8 +76,11 @@ type SigninInput struct {
 	Destination string
 	// Issuer is where the browser goes when the session ends; "" leaves it
 	// out.
-	Issuer     string
-	HTTPClient *http.Client // nil: a client with a 30 s timeout
+	Issuer string
+	// HTTPClient nil: NewHTTPClient's with a 30 s timeout. Either way
+	// every request and redirect is checked first (https, or plain http to
+	// this machine; never https to http).
+	HTTPClient *http.Client
 }
 
 // ErrFederation is returned (wrapped) when the federation endpoint refuses
@@ -106,6 +113,9 @@ func SigninURL(ctx context.Context, in SigninInput) (secret.String, error) {
 			return secret.String{}, fmt.Errorf("console: unknown partition %q (known: aws, aws-us-gov, aws-cn)", in.Partition)
 		}
 	}
+	if err := CheckEndpoint(base); err != nil {
+		return secret.String{}, fmt.Errorf("console: federation endpoint: %w", err)
+	}
 	if in.AccessKeyID == "" || in.SecretAccessKey.Empty() || in.SessionToken.Empty() {
 		return secret.String{}, errors.New("console: the console needs temporary credentials (access key, secret key and session token)")
 	}
@@ -129,7 +139,13 @@ func SigninURL(ctx context.Context, in SigninInput) (secret.String, error) {
 	if in.Duration != 0 {
 		q.Set("SessionDuration", strconv.Itoa(int(in.Duration/time.Second)))
 	}
-	token, err := getSigninToken(ctx, in.HTTPClient, base, q)
+	client := in.HTTPClient
+	if client == nil {
+		if client, err = NewHTTPClient(HTTPOptions{CABundle: in.CABundle, Timeout: 30 * time.Second}); err != nil {
+			return secret.String{}, fmt.Errorf("console: %w", err)
+		}
+	}
+	token, err := getSigninToken(ctx, secureClient(client), base, q)
 	if err != nil {
 		return secret.String{}, err
 	}
@@ -143,9 +159,6 @@ func SigninURL(ctx context.Context, in SigninInput) (secret.String, error) {
 // getSigninToken calls the federation endpoint. Its errors never carry the
 // request URL: it holds the credentials.
 func getSigninToken(ctx context.Context, client *http.Client, base string, q url.Values) (string, error) {
-	if client == nil {
-		client = &http.Client{Timeout: 30 * time.Second, CheckRedirect: RefuseDowngrade}
-	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"?"+q.Encode(), nil)
 	if err != nil {
 		return "", fmt.Errorf("console: %w: bad URL %s", ErrFederation, base)

@@ -42,7 +42,8 @@ const (
 )
 
 // AssumeInput is everything AssumeRoleWithSAML needs. It reads no environment
-// and no file: the caller resolves flags and variables (see EndpointFromEnv).
+// and no file: the caller resolves flags and variables (cmd/samlogin: --sts-endpoint,
+// AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the stored samlogin_sts_endpoint).
 type AssumeInput struct {
 	RoleARN      string
 	PrincipalARN string // the SAML provider: arn:PARTITION:iam::ACCOUNT:saml-provider/NAME
@@ -54,8 +55,13 @@ type AssumeInput struct {
 	// default region (DefaultRegion).
 	Region string
 	// Endpoint, when set, replaces the resolved endpoint (--sts-endpoint,
-	// AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL: see EndpointFromEnv).
+	// AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL). It must be https, or plain
+	// http to this machine (see CheckEndpoint).
 	Endpoint string
+	// CABundle is a PEM file whose certificates are trusted in addition to
+	// the system roots (--ca-bundle, AWS_CA_BUNDLE); ignored when
+	// HTTPClient is set.
+	CABundle string
 
 	// Duration is DurationSeconds; 0 is one hour. Valid: 15 min to 12 h.
 	Duration time.Duration
@@ -68,7 +74,10 @@ type AssumeInput struct {
 	// PolicyARNs are managed session policies (at most 10).
 	PolicyARNs []string
 
-	HTTPClient  *http.Client     // nil: the SDK's default client
+	// HTTPClient is the client to call STS with; nil: NewHTTPClient's.
+	// Either way every request and redirect is checked first (https, or
+	// plain http to this machine).
+	HTTPClient  *http.Client
 	Log         *slog.Logger     // nil: no logging
 	Notify      func(string)     // one-line notices for the user; nil: none
 	Now         func() time.Time // nil: time.Now; only for the debug log (STS judges expiry)
@@ -199,22 +208,6 @@ func STSEndpoint(partition, region string) string {
 	return ep.URI.String()
 }
 
-// EndpointFromEnv picks the STS endpoint override: flag (--sts-endpoint),
-// else AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL, else "" (resolve from
-// the region). getenv is os.Getenv in the command and a map in tests.
-func EndpointFromEnv(flag string, getenv func(string) string) string {
-	if flag != "" {
-		return flag
-	}
-	if getenv == nil {
-		return ""
-	}
-	if v := getenv("AWS_ENDPOINT_URL_STS"); v != "" {
-		return v
-	}
-	return getenv("AWS_ENDPOINT_URL")
-}
-
 // policyARNRe matches a managed policy ARN; role and SAML provider ARNs are
 // checked by package assertion, which reads them off the SAMLResponse.
 var policyARNRe = lazyre.New(`^arn:(aws[a-z-]*):iam::(\d{12}|aws):policy/[\w+=,.@/-]+$`)
@@ -251,12 +244,8 @@ func (in *AssumeInput) validate() (string, error) {
 		return "", inputError(fmt.Sprintf("use a region of partition %s (e.g. %s) or --sts-endpoint", partition, DefaultRegion(partition)),
 			"region %s is not in the role's partition %s", in.Region, partition)
 	}
-	if in.Endpoint != "" {
-		u, err := url.Parse(in.Endpoint)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return "", inputError("give the STS endpoint as a URL, e.g. https://sts.eu-west-1.amazonaws.com",
-				"invalid STS endpoint %q", in.Endpoint)
-		}
+	if err := checkSTSEndpoint(in.Endpoint); err != nil {
+		return "", err
 	}
 	if in.Duration == 0 {
 		in.Duration = DefaultSessionDuration
@@ -323,7 +312,10 @@ func AssumeRoleWithSAML(ctx context.Context, in AssumeInput) (*Credentials, erro
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	client := newSTSClient(in, region)
+	client, err := newSTSClient(in, region)
+	if err != nil {
+		return nil, err
+	}
 
 	duration := in.Duration
 	ReportStep(ctx, "calling STS at "+endpoint)
@@ -365,7 +357,39 @@ func AssumeRoleWithSAML(ctx context.Context, in AssumeInput) (*Credentials, erro
 	}
 }
 
-func newSTSClient(in AssumeInput, region string) *sts.Client {
+// checkSTSEndpoint refuses an Endpoint that is no URL, or that is neither
+// https nor plain http to this machine, before any request.
+func checkSTSEndpoint(endpoint string) error {
+	if endpoint == "" {
+		return nil
+	}
+	err := CheckEndpoint(endpoint)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, ErrInsecureURL):
+		se := inputError("use https for the STS endpoint (plain http only to this machine: 127.0.0.1, ::1 or localhost)",
+			"STS endpoint %s: %v", endpoint, err)
+		se.Err = err
+		return se
+	}
+	return inputError("give the STS endpoint as a URL, e.g. https://sts.eu-west-1.amazonaws.com",
+		"invalid STS endpoint %q", endpoint)
+}
+
+// stsClient is in's HTTPClient, or NewHTTPClient's with caBundle, guarded.
+func stsClient(c *http.Client, caBundle string) (*http.Client, error) {
+	if c != nil {
+		return secureClient(c), nil
+	}
+	c, err := NewHTTPClient(HTTPOptions{CABundle: caBundle})
+	if err != nil {
+		return nil, inputError("check --ca-bundle (AWS_CA_BUNDLE): it must be a PEM file of certificates", "sts: %v", err)
+	}
+	return c, nil
+}
+
+func newSTSClient(in AssumeInput, region string) (*sts.Client, error) {
 	attempts := in.MaxAttempts
 	if attempts <= 0 {
 		attempts = retry.DefaultMaxAttempts
@@ -383,12 +407,12 @@ func newSTSClient(in AssumeInput, region string) *sts.Client {
 	if in.Endpoint != "" {
 		opts.BaseEndpoint = aws.String(in.Endpoint)
 	}
-	if in.HTTPClient != nil {
-		opts.HTTPClient = in.HTTPClient
-	} else {
-		opts.HTTPClient = stsHTTPClient()
+	client, err := stsClient(in.HTTPClient, in.CABundle)
+	if err != nil {
+		return nil, err
 	}
-	return sts.New(opts)
+	opts.HTTPClient = client
+	return sts.New(opts), nil
 }
 
 func makeSTSInput(in AssumeInput, d time.Duration) *sts.AssumeRoleWithSAMLInput {
@@ -446,6 +470,20 @@ func classifyError(err error, endpoint string) (*STSError, smithy.APIError) {
 	}
 	var api smithy.APIError
 	isAPI := errors.As(err, &api)
+	// A refused redirect comes with the redirect's response: what was
+	// refused, not the status, is the news.
+	if errors.Is(err, ErrInsecureURL) {
+		se.Code, se.Kind = "network", KindNetwork
+		se.Message = networkMessage(err, endpoint)
+		se.Hint = "samlogin sends credentials only over https (plain http only to this machine): check --sts-endpoint (AWS_ENDPOINT_URL_STS) and where it redirects"
+		return se, nil
+	}
+	if errors.Is(err, ErrDowngrade) {
+		se.Code, se.Kind = "network", KindNetwork
+		se.Message = networkMessage(err, endpoint)
+		se.Hint = "a proxy or the endpoint redirects to plain http, which samlogin refuses: check --sts-endpoint (AWS_ENDPOINT_URL_STS) and HTTPS_PROXY"
+		return se, nil
+	}
 	if re != nil && re.HTTPStatusCode() != 0 && (!isAPI || api.ErrorCode() == "UnknownError") {
 		// STS was reached but its answer was no STS answer (an HTTP 500
 		// page, a proxy's error page).
@@ -456,12 +494,6 @@ func classifyError(err error, endpoint string) (*STSError, smithy.APIError) {
 			se.Kind = KindServer
 			se.Hint = "retry; AWS STS is having trouble (or a proxy on the way is): if it lasts, check https://health.aws.amazon.com or try another --region"
 		}
-		return se, nil
-	}
-	if errors.Is(err, ErrDowngrade) {
-		se.Code, se.Kind = "network", KindNetwork
-		se.Message = networkMessage(err, endpoint)
-		se.Hint = "a proxy or the endpoint redirects to plain http, which samlogin refuses: check --sts-endpoint (AWS_ENDPOINT_URL_STS) and HTTPS_PROXY"
 		return se, nil
 	}
 	if !isAPI {

@@ -200,27 +200,6 @@ func TestSTSEndpoint(t *testing.T) {
 	}
 }
 
-func TestEndpointFromEnv(t *testing.T) {
-	t.Parallel()
-	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-	both := env(map[string]string{"AWS_ENDPOINT_URL_STS": "https://sts.example", "AWS_ENDPOINT_URL": "https://all.example"})
-	for _, tc := range []struct {
-		flag   string
-		getenv func(string) string
-		want   string
-	}{
-		{"https://flag.example", both, "https://flag.example"},
-		{"", both, "https://sts.example"},
-		{"", env(map[string]string{"AWS_ENDPOINT_URL": "https://all.example"}), "https://all.example"},
-		{"", env(nil), ""},
-		{"", nil, ""},
-	} {
-		if got := awsconfig.EndpointFromEnv(tc.flag, tc.getenv); got != tc.want {
-			t.Errorf("EndpointFromEnv(%q) = %q, want %q", tc.flag, got, tc.want)
-		}
-	}
-}
-
 // urlRecorder answers nothing: it records where the SDK would have sent
 // the request, without network.
 type urlRecorder struct{ urls []string }

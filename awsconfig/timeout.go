@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 )
 
 // TimeoutError is a network step that had not answered when the context's
@@ -61,13 +59,4 @@ func RefuseDowngrade(req *http.Request, via []*http.Request) error {
 			prev.URL.Scheme, prev.URL.Host, prev.URL.Path, req.URL.Host, req.URL.Path)
 	}
 	return nil
-}
-
-// stsHTTPClient is the SDK's default HTTP client (its transport and
-// timeouts) with redirects to plain http refused.
-func stsHTTPClient() *http.Client {
-	return &http.Client{
-		Transport:     awshttp.NewBuildableClient().GetTransport(),
-		CheckRedirect: RefuseDowngrade,
-	}
 }

@@ -24,6 +24,7 @@ import (
 
 	"github.com/samlogin/samlogin/awsconfig"
 	"github.com/samlogin/samlogin/internal/lazyre"
+	"github.com/samlogin/samlogin/internal/nettrust"
 	"github.com/samlogin/samlogin/internal/secret"
 )
 
@@ -135,8 +136,16 @@ func addLabel(out map[string]string, label string) {
 // browser does after the IdP, and parses the answer with ParseAccounts. It
 // follows no redirect: with a single role AWS signs straight in to the
 // console, and samlogin wants no console session. The client should be
-// idp.NewHTTPClient's (https only).
+// awsconfig.NewHTTPClient's (with the user's CA bundle); whatever it is, the
+// page must be https or plain http to this machine, checked before anything
+// is sent, and the POST goes nowhere else.
 func Fetch(ctx context.Context, client *http.Client, pageURL string, samlResponse secret.String) (map[string]string, error) {
+	if err := awsconfig.CheckEndpoint(pageURL); err != nil {
+		return nil, fmt.Errorf("signin: %w", err)
+	}
+	if client == nil {
+		client = &http.Client{}
+	}
 	form := url.Values{"SAMLResponse": {samlResponse.Reveal()}, "RelayState": {""}}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, pageURL, strings.NewReader(form.Encode()))
 	if err != nil {
@@ -145,7 +154,7 @@ func Fetch(ctx context.Context, client *http.Client, pageURL string, samlRespons
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	c := *client
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := c.Do(req)
+	resp, err := nettrust.Secure(&c).Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("signin: %w", deadlineError(ctx, pageURL))

@@ -232,7 +232,7 @@ func runAllRoles(ctx context.Context, env *Env, cmd *cobra.Command, lo *loginOpt
 	if err := awsconfig.WriteProfiles(ctx, f.paths, ws); err != nil {
 		return fmt.Errorf("write %d profiles: %w", len(ws), err)
 	}
-	if err := printAllRoles(env, lo.output, f.paths, out, now); err != nil {
+	if err := printAllRoles(env, lo.output, f.paths, out, f.sts, now); err != nil {
 		return err
 	}
 	return allRolesErr(out)
@@ -284,16 +284,18 @@ func (f *flow) accountAliases(ctx context.Context, a *assertion.Assertion, roles
 	pageURL := f.lo.signinURL
 	if pageURL == "" {
 		pageURL = signin.URL(roles[0].Partition)
+	} else {
+		// The assertion goes there: say where it was chosen.
+		noteOverrides(f.env, override{what: "AWS sign-in page", url: pageURL, from: flagSource(f.env, "signin-url")})
 	}
 	log := newLogger(f.env, f.lo.debug)
-	caBundle := f.lo.caBundle
-	if caBundle == "" {
-		caBundle = f.env.Getenv("AWS_CA_BUNDLE")
-	}
 	got, err := func() (map[string]string, error) {
-		client, err := idp.NewHTTPClient(idp.HTTPOptions{CABundle: caBundle, Log: log, Timeout: 30 * time.Second})
+		client, err := awsconfig.NewHTTPClient(awsconfig.HTTPOptions{CABundle: f.caBundle(), Timeout: 30 * time.Second})
 		if err != nil {
 			return nil, err
+		}
+		if f.lo.debug {
+			client.Transport = idp.NewDebugTransport(client.Transport, log) // redacts the assertion
 		}
 		return signin.Fetch(ctx, client, pageURL, a.Encoded)
 	}()
@@ -321,6 +323,9 @@ type allRolesResult struct {
 	Profiles        []allRolesProfile `json:"profiles"`
 	ConfigFile      string            `json:"config_file"`
 	CredentialsFile string            `json:"credentials_file"`
+	// STSEndpoint and STSEndpointFrom: as in loginResult.
+	STSEndpoint     string `json:"sts_endpoint,omitempty"`
+	STSEndpointFrom string `json:"sts_endpoint_from,omitempty"`
 }
 
 type allRolesProfile struct {
@@ -334,9 +339,10 @@ type allRolesProfile struct {
 	Error          string `json:"error,omitempty"` // the role failed: no profile written
 }
 
-func printAllRoles(env *Env, output string, paths awsconfig.Paths, out []roleOutcome, now time.Time) error {
+func printAllRoles(env *Env, output string, paths awsconfig.Paths, out []roleOutcome, sts override, now time.Time) error {
 	if output == "json" {
-		res := allRolesResult{Profiles: []allRolesProfile{}, ConfigFile: paths.Config, CredentialsFile: paths.Credentials}
+		res := allRolesResult{Profiles: []allRolesProfile{}, ConfigFile: paths.Config, CredentialsFile: paths.Credentials,
+			STSEndpoint: sts.url, STSEndpointFrom: sts.from}
 		for _, o := range out {
 			p := allRolesProfile{Profile: o.profile, AccountID: o.role.AccountID, AccountAlias: o.alias,
 				RoleName: o.role.RoleName, RoleARN: o.role.RoleARN}
@@ -356,8 +362,12 @@ func printAllRoles(env *Env, output string, paths awsconfig.Paths, out []roleOut
 		if o.err != nil {
 			continue
 		}
-		fmt.Fprintf(env.Stderr, "samlogin: profile %s: account %s, role %s, expires %s (in %s)\n", o.profile,
+		line := fmt.Sprintf("samlogin: profile %s: account %s, role %s, expires %s (in %s)", o.profile,
 			o.role.AccountID, o.role.RoleName, o.creds.Expiration.Local().Format("15:04 MST"), left(o.creds.Expiration.Sub(now)))
+		if sts.set() {
+			line += "; " + sts.String()
+		}
+		fmt.Fprintln(env.Stderr, line)
 	}
 	return nil
 }

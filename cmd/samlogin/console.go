@@ -28,6 +28,7 @@ type consoleOptions struct {
 	noPrompt      bool
 	timeout       time.Duration
 	stsEndpoint   string
+	caBundle      string
 	federationURL string
 }
 
@@ -93,6 +94,7 @@ for the browser to ask for it.`,
 	fs.BoolVar(&o.noPrompt, "no-prompt", false, "never prompt; when the profile needs a sign-in, fail naming the flag or variable to use")
 	fs.BoolVar(&o.print, "print", false, "print the sign-in URL on stdout instead of opening a browser")
 	fs.StringVar(&o.stsEndpoint, "sts-endpoint", "", "STS endpoint for a chained role's AssumeRole (default: the partition's regional endpoint; also AWS_ENDPOINT_URL_STS)")
+	fs.StringVar(&o.caBundle, "ca-bundle", "", "PEM file of a private CA to trust, in addition to the system's, for the IdP, STS and the federation endpoint (also AWS_CA_BUNDLE)")
 	fs.StringVar(&o.federationURL, "federation-url", "", "federation endpoint (tests; also SAMLOGIN_FEDERATION_URL)")
 	_ = fs.MarkHidden("federation-url")
 	return cmd
@@ -106,6 +108,8 @@ type consoleCreds struct {
 	roleARN                       string // the role they are a session of
 	chained                       bool
 	settings                      map[string]string // of the profile that signed in with SAML
+	overrides                     []override        // the chosen STS endpoints called to get them
+	caBundle                      string
 }
 
 func runConsole(ctx context.Context, env *Env, o *consoleOptions) error {
@@ -125,7 +129,16 @@ func runConsole(ctx context.Context, env *Env, o *consoleOptions) error {
 			return err
 		}
 	}
-	c, err := consoleCredentials(ctx, env, profile, o.stsEndpoint, o.noPrompt)
+	// The keys go to the federation endpoint: one chosen instead of AWS's
+	// must be https or this machine, checked before anything is sent.
+	var fed override
+	if o.federationURL != "" {
+		fed = override{what: "federation", url: o.federationURL, from: flagSource(env, "federation-url")}
+	}
+	if err := checkOverride(fed); err != nil {
+		return err
+	}
+	c, err := consoleCredentials(ctx, env, profile, o)
 	if err != nil {
 		return err
 	}
@@ -156,6 +169,7 @@ func runConsole(ctx context.Context, env *Env, o *consoleOptions) error {
 		Duration:        d,
 		Destination:     dest,
 		Issuer:          issuer,
+		CABundle:        c.caBundle,
 	})
 	pg.stop()
 	if err != nil {
@@ -164,6 +178,7 @@ func runConsole(ctx context.Context, env *Env, o *consoleOptions) error {
 		}
 		return err
 	}
+	noteOverrides(env, append(c.overrides, fed)...) // the endpoints chosen, if any (stderr)
 	if o.print {
 		fmt.Fprintln(env.Stdout, u.Reveal())
 		return nil
@@ -187,26 +202,33 @@ func runConsole(ctx context.Context, env *Env, o *consoleOptions) error {
 // (getCredentials: its own while valid, a sign-in with its stored settings
 // when they have expired, an AssumeRole for a chained profile), with the
 // SAMLOGIN_* variables of the sign-in flags.
-func consoleCredentials(ctx context.Context, env *Env, profile, stsEndpoint string, noPrompt bool) (*consoleCreds, error) {
+func consoleCredentials(ctx context.Context, env *Env, profile string, o *consoleOptions) (*consoleCreds, error) {
 	co := &credOptions{}
 	fs := pflag.NewFlagSet("console", pflag.ContinueOnError)
 	addCredFlags(fs, co)
 	if err := applyEnv(fs, env); err != nil {
 		return nil, err
 	}
-	co.profile, co.noPrompt = profile, co.noPrompt || noPrompt
+	co.profile, co.noPrompt = profile, co.noPrompt || o.noPrompt
 	if d, ok := ctx.Deadline(); ok {
 		co.timeout = time.Until(d)
 	}
-	if stsEndpoint != "" {
-		co.stsEndpoint = stsEndpoint
+	// As given to console: set through the flags, so that they beat the
+	// profile's stored settings and name their source.
+	for flag, v := range map[string]string{"sts-endpoint": o.stsEndpoint, "ca-bundle": o.caBundle} {
+		if v != "" {
+			if err := fs.Set(flag, v); err != nil {
+				return nil, err
+			}
+		}
 	}
 	got, err := getCredentials(ctx, env, fs, &co.loginOptions, newPrompter(env, co.noPrompt))
 	if err != nil {
 		return nil, err
 	}
 	return &consoleCreds{accessKeyID: got.AccessKeyID, secretAccessKey: got.SecretAccessKey, sessionToken: got.SessionToken,
-		expires: got.Expiration, roleARN: cmp.Or(got.RoleARN, got.AssumedRoleARN), chained: got.Chained, settings: got.Settings}, nil
+		expires: got.Expiration, roleARN: cmp.Or(got.RoleARN, got.AssumedRoleARN), chained: got.Chained, settings: got.Settings,
+		overrides: got.overrides, caBundle: got.caBundle}, nil
 }
 
 // arnPartition is the partition of an ARN ("arn:aws-cn:..."), else "aws".

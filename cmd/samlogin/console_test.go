@@ -97,7 +97,7 @@ func TestConsoleOpensBrowser(t *testing.T) {
 	if out.Len() != 0 {
 		t.Errorf("stdout %q, want nothing (the URL is a secret)", out)
 	}
-	if got := errOut.String(); got != "samlogin: opened the AWS console for profile p in your browser\n" || strings.Contains(got, "SigninToken") {
+	if got := errOut.String(); got != "samlogin: federation: "+fed.URL()+" from SAMLOGIN_FEDERATION_URL\nsamlogin: opened the AWS console for profile p in your browser\n" || strings.Contains(got, "SigninToken") {
 		t.Errorf("stderr %q", got)
 	}
 

@@ -168,6 +168,10 @@ func runCredentialProcess(ctx context.Context, env *Env, fs *pflag.FlagSet, co *
 	if err != nil {
 		return err
 	}
+	if co.debug {
+		// The AWS tools may show stderr: say nothing there unless asked.
+		noteOverrides(env, got.overrides...)
+	}
 	_, err = env.Stdout.Write(awsconfig.ProcessJSON(got.Credentials))
 	return err
 }

@@ -144,6 +144,10 @@ var hinters = []func(error) string{
 		if errors.As(err, &fe) && errors.As(err, &dns) {
 			return fmt.Sprintf("the name %s does not resolve: check your DNS and VPN, and SAMLOGIN_FEDERATION_URL if you set it", dns.Name)
 		}
+		var se *awsconfig.STSError
+		if errors.Is(err, awsconfig.ErrInsecureURL) && (errors.As(err, &se) || errors.As(err, &fe)) {
+			return "samlogin sends the assertion and keys only over https (plain http only to this machine): check the endpoint you chose (--sts-endpoint, AWS_ENDPOINT_URL_STS) and where it redirects"
+		}
 		if errors.Is(err, awsconfig.ErrDowngrade) {
 			return "a proxy or the endpoint sends samlogin from https to plain http, which it refuses: check HTTPS_PROXY and the endpoint's URL"
 		}

@@ -97,6 +97,7 @@ func runExec(ctx context.Context, env *Env, cmd *cobra.Command, co *credOptions,
 	if err != nil {
 		return err
 	}
+	noteOverrides(env, got.overrides...) // the STS endpoint chosen, if any (stderr)
 	path, err := exec.LookPath(args[0])
 	if err != nil {
 		return &exitStatus{code: 127, msg: fmt.Sprintf("exec: %s: command not found", args[0])}
@@ -193,6 +194,7 @@ func runEnv(ctx context.Context, env *Env, cmd *cobra.Command, co *credOptions) 
 	if err != nil {
 		return err
 	}
+	noteOverrides(env, got.overrides...) // the STS endpoint chosen, if any (stderr)
 	return writeEnv(env.Stdout, format, got.Credentials, got.Region)
 }
 

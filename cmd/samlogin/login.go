@@ -171,6 +171,20 @@ type flow struct {
 	duration time.Duration
 	chains   []awsconfig.Chain
 	policy   string
+	// sts is the STS endpoint chosen instead of AWS's (zero: AWS's), and
+	// stsCalled says this login called it.
+	sts       override
+	stsCalled bool
+}
+
+// caBundle is the CA bundle trusted in addition to the system roots, for
+// the IdP and AWS alike: --ca-bundle (SAMLOGIN_CA_BUNDLE, the stored
+// samlogin_ca_bundle), else AWS_CA_BUNDLE.
+func (f *flow) caBundle() string {
+	if f.lo.caBundle != "" {
+		return f.lo.caBundle
+	}
+	return f.env.Getenv("AWS_CA_BUNDLE")
 }
 
 // newFlow resolves the profile, reads what it holds (awsconfig.Store) and
@@ -189,7 +203,12 @@ func newFlow(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginOptions,
 		return nil, fmt.Errorf("read profile %s: %w", f.profile, err)
 	}
 	f.prof = prof
+	stsGiven := fs.Changed("sts-endpoint") // before the stored settings fill it
 	if err := applyStored(fs, prof.Settings); err != nil {
+		return nil, err
+	}
+	f.sts = stsOverride(env, stsGiven, lo.stsEndpoint, f.profile)
+	if err := checkOverride(f.sts); err != nil {
 		return nil, err
 	}
 	if lo.adfsHost != "" && lo.idpURL != "" {
@@ -269,7 +288,8 @@ func (f *flow) assume(ctx context.Context, a *assertion.Assertion, role assertio
 		Assertion:             a.Encoded,
 		Partition:             role.Partition,
 		Region:                stsRegion(f.lo.region, role.Partition, f.env),
-		Endpoint:              awsconfig.EndpointFromEnv(f.lo.stsEndpoint, f.env.Getenv),
+		Endpoint:              f.sts.url,
+		CABundle:              f.caBundle(),
 		Duration:              d,
 		DurationFromAssertion: f.duration == 0 && a.SessionDuration > 0,
 		PolicyJSON:            f.policy,
@@ -379,6 +399,7 @@ func runLogin(ctx context.Context, env *Env, cmd *cobra.Command, lo *loginOption
 	if err != nil {
 		return err
 	}
+	f.stsCalled = true
 	return f.write(ctx, role, creds, now)
 }
 
@@ -415,7 +436,13 @@ func (f *flow) write(ctx context.Context, role assertion.Role, creds *awsconfig.
 	if w.CredentialProcess != "" {
 		source = awsconfig.SourceProcess
 	}
+	var sts override
+	if f.stsCalled {
+		sts = f.sts
+	}
 	return printLoginResult(f.env, f.lo.output, loginResult{
+		STSEndpoint:     sts.url,
+		STSEndpointFrom: sts.from,
 		SignedIn:        true,
 		Profile:         f.profile,
 		AccountID:       role.AccountID,
@@ -452,6 +479,11 @@ type loginResult struct {
 	Chains          []string `json:"chains"`
 	ConfigFile      string   `json:"config_file"`
 	CredentialsFile string   `json:"credentials_file"`
+	// STSEndpoint is the STS endpoint the credentials came from when the
+	// user chose one instead of AWS's (STSEndpointFrom says where: a flag,
+	// a variable, the profile's setting); empty for AWS's own.
+	STSEndpoint     string `json:"sts_endpoint,omitempty"`
+	STSEndpointFrom string `json:"sts_endpoint_from,omitempty"`
 }
 
 func printLoginResult(env *Env, output string, r loginResult, exp, now time.Time) error {
@@ -464,6 +496,9 @@ func printLoginResult(env *Env, output string, r loginResult, exp, now time.Time
 		r.Profile, r.AccountID, r.RoleName, exp.Local().Format("15:04 MST"), left(exp.Sub(now)))
 	if len(r.Chains) > 0 {
 		line += "; chained: " + strings.Join(r.Chains, ", ")
+	}
+	if r.STSEndpoint != "" {
+		line += "; " + override{what: "STS", url: r.STSEndpoint, from: r.STSEndpointFrom}.String()
 	}
 	fmt.Fprintln(env.Stderr, line)
 	return nil

@@ -250,6 +250,12 @@ type gotCredentials struct {
 	// Settings are those of the profile that signs in with SAML (the
 	// source of a chain).
 	Settings map[string]string
+	// overrides are the chosen endpoints (not AWS's own) that STS was
+	// called at to get these credentials now; none when they were read.
+	overrides []override
+	// caBundle is the flow's CA bundle, for the calls that follow
+	// (console's federation endpoint).
+	caBundle string
 }
 
 // getCredentials returns the profile's credentials now, whatever wrote them:
@@ -275,8 +281,14 @@ func credentialsOf(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginOp
 	if prof.Source == awsconfig.SourceChain && lo.assertionFile == "" && !lo.hasIdP() {
 		return f.chainCredentials(ctx, via)
 	}
+	called := false // STS, by this process
 	got := func(c *awsconfig.Credentials) *gotCredentials {
-		return &gotCredentials{Credentials: c, Region: lo.region, RoleARN: cmp.Or(lo.roleARN, prof.Identity.RoleARN), Settings: prof.Settings}
+		g := &gotCredentials{Credentials: c, Region: lo.region, RoleARN: cmp.Or(lo.roleARN, prof.Identity.RoleARN),
+			Settings: prof.Settings, caBundle: f.caBundle()}
+		if called && f.sts.set() {
+			g.overrides = []override{f.sts}
+		}
+		return g
 	}
 	now := env.Now()
 	if !lo.force && lo.assertionFile == "" && f.differsIdentity() == "" && prof.ValidFor(now, lo.minTTL) {
@@ -300,7 +312,9 @@ func credentialsOf(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginOp
 		if err != nil {
 			return nil, err
 		}
-		return f.assume(ctx, a, role)
+		c, err := f.assume(ctx, a, role)
+		called = err == nil
+		return c, err
 	}
 	var creds *awsconfig.Credentials
 	if lo.assertionFile != "" {
@@ -377,6 +391,15 @@ func (f *flow) chainCredentials(ctx context.Context, via []string) (*gotCredenti
 		return nil, err
 	}
 	region := cmp.Or(prof.Region, src.Region)
+	// flag, environment, else the source profile's stored endpoint
+	sts := f.sts
+	if stored := src.Settings[awsconfig.SettingPrefix+"sts_endpoint"]; !sts.set() && stored != "" {
+		sts = storedSTS(prof.SourceProfile, stored)
+	}
+	if err := checkOverride(sts); err != nil {
+		return nil, err
+	}
+	caBundle := cmp.Or(f.caBundle(), src.caBundle)
 	out, err := awsconfig.AssumeChainedRole(ctx, awsconfig.RoleChainInput{
 		RoleARN:         prof.RoleARN,
 		SessionName:     cmp.Or(prof.RoleSessionName, awsconfig.SessionName(src.AssumedRoleARN)),
@@ -385,8 +408,8 @@ func (f *flow) chainCredentials(ctx context.Context, via []string) (*gotCredenti
 		SessionToken:    src.SessionToken,
 		Partition:       arnPartition(prof.RoleARN),
 		Region:          region,
-		// flag, environment, else the source profile's stored endpoint
-		Endpoint: cmp.Or(awsconfig.EndpointFromEnv(lo.stsEndpoint, f.env.Getenv), src.Settings[awsconfig.SettingPrefix+"sts_endpoint"]),
+		Endpoint:        sts.url,
+		CABundle:        caBundle,
 	})
 	if err != nil {
 		err = fmt.Errorf("assume %s (profile %s) from profile %s: %w", prof.RoleARN, prof.Name, prof.SourceProfile, err)
@@ -396,5 +419,10 @@ func (f *flow) chainCredentials(ctx context.Context, via []string) (*gotCredenti
 		}
 		return nil, err
 	}
-	return &gotCredentials{Credentials: out, Region: region, RoleARN: prof.RoleARN, Chained: true, Settings: src.Settings}, nil
+	g := &gotCredentials{Credentials: out, Region: region, RoleARN: prof.RoleARN, Chained: true, Settings: src.Settings,
+		overrides: src.overrides, caBundle: caBundle}
+	if sts.set() {
+		g.overrides = append(g.overrides, sts)
+	}
+	return g, nil
 }

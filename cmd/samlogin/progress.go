@@ -209,8 +209,7 @@ func (f *flow) stsProgress(role assertion.Role) (*flow, func()) {
 	if !f.env.StderrTTY || f.env.line == nil {
 		return f, func() {}
 	}
-	ep := cmp.Or(awsconfig.EndpointFromEnv(f.lo.stsEndpoint, f.env.Getenv),
-		awsconfig.STSEndpoint(role.Partition, stsRegion(f.lo.region, role.Partition, f.env)))
+	ep := cmp.Or(f.sts.url, awsconfig.STSEndpoint(role.Partition, stsRegion(f.lo.region, role.Partition, f.env)))
 	pg, env := startProgress(f.env, "STS at "+hostOf(ep))
 	g := *f
 	g.env = env

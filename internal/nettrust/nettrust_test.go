@@ -1,0 +1,144 @@
+package nettrust_test
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/samlogin/samlogin/internal/nettrust"
+)
+
+func TestCheck(t *testing.T) {
+	for raw, ok := range map[string]bool{
+		"https://sts.amazonaws.com":         true,
+		"https://10.0.0.1:8443/x":           true,
+		"HTTPS://sts.amazonaws.com":         true,
+		"http://127.0.0.1:5000":             true,
+		"http://127.8.9.10/":                true,
+		"http://[::1]:5000":                 true,
+		"http://localhost:5000":             true,
+		"http://LOCALHOST":                  true,
+		"http://sts.example.com":            false,
+		"http://localhost.example.com":      false,
+		"http://127.0.0.1.nip.io":           false,
+		"http://10.0.0.1":                   false,
+		"http://[::2]":                      false,
+		"http://0.0.0.0":                    false,
+		"ftp://sts.example.com":             false,
+		"sts.example.com":                   false,
+		"https:///path":                     false,
+		"http://sts.example.com/?Session=x": false,
+	} {
+		u, err := url.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = nettrust.Check(u)
+		if (err == nil) != ok {
+			t.Errorf("Check(%s) = %v, want ok %v", raw, err, ok)
+		}
+		if err != nil && !errors.Is(err, nettrust.ErrInsecureURL) {
+			t.Errorf("Check(%s) = %v, does not match ErrInsecureURL", raw, err)
+		}
+		if err != nil && strings.Contains(err.Error(), "Session") {
+			t.Errorf("Check(%s) = %v: shows the query", raw, err)
+		}
+	}
+	if err := nettrust.Check(nil); !errors.Is(err, nettrust.ErrInsecureURL) {
+		t.Errorf("Check(nil) = %v", err)
+	}
+	u, _ := url.Parse("http://sts.example.com/p?Session=secret")
+	var ie *nettrust.InsecureURLError
+	if err := nettrust.Check(u); !errors.As(err, &ie) || ie.URL != "http://sts.example.com/p" ||
+		!strings.Contains(err.Error(), "refusing plain http to sts.example.com: use https") {
+		t.Errorf("Check = %v (URL %q)", err, ie.URL)
+	}
+}
+
+func TestIsLoopback(t *testing.T) {
+	for host, want := range map[string]bool{
+		"localhost": true, "Localhost.": true, "127.0.0.1": true, "127.255.0.3": true, "::1": true,
+		"": false, "[::1]": false, "::": false, "10.1.1.1": false, "localhost.evil": false, "example.com": false,
+	} {
+		if got := nettrust.IsLoopback(host); got != want {
+			t.Errorf("IsLoopback(%q) = %v, want %v", host, got, want)
+		}
+	}
+}
+
+// countingTransport counts the requests that reached it.
+type countingTransport struct {
+	n    atomic.Int32
+	next http.RoundTripper
+}
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return c.next.RoundTrip(r)
+}
+
+func TestSecureRefusesBeforeSending(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/redirect" {
+			http.Redirect(w, r, "http://sts.example.com/landing", http.StatusFound)
+			return
+		}
+		io.WriteString(w, "ok")
+	}))
+	defer srv.Close()
+	ct := &countingTransport{next: srv.Client().Transport}
+	own := 0
+	c := nettrust.Secure(&http.Client{Transport: ct, CheckRedirect: func(*http.Request, []*http.Request) error { own++; return nil }})
+
+	// Plain http to another host: refused, nothing reaches the transport.
+	_, err := c.Get("http://sts.example.com/")
+	if !errors.Is(err, nettrust.ErrInsecureURL) || ct.n.Load() != 0 {
+		t.Fatalf("err = %v, requests sent %d; want ErrInsecureURL and none", err, ct.n.Load())
+	}
+	// Loopback: allowed.
+	resp, err := c.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	// A redirect to plain http elsewhere: the client's own check runs,
+	// then the redirect is refused, and only the first request was sent.
+	before := ct.n.Load()
+	_, err = c.Get(srv.URL + "/redirect")
+	if !errors.Is(err, nettrust.ErrInsecureURL) || ct.n.Load() != before+1 || own != 1 {
+		t.Fatalf("redirect: err = %v, sent %d (want 1), own check ran %d times", err, ct.n.Load()-before, own)
+	}
+	// Secure does not change the client it was given, and guards once.
+	plain := &http.Client{}
+	s := nettrust.Secure(plain)
+	if plain.Transport != nil || plain.CheckRedirect != nil {
+		t.Error("Secure changed its argument")
+	}
+	if nettrust.Secure(s).Transport != s.Transport {
+		t.Error("Secure wrapped a guarded transport again")
+	}
+}
+
+func TestCertPool(t *testing.T) {
+	if p, err := nettrust.CertPool(""); p != nil || err != nil {
+		t.Errorf(`CertPool("") = %v, %v; want nil, nil`, p, err)
+	}
+	dir := t.TempDir()
+	junk := filepath.Join(dir, "junk.pem")
+	if err := os.WriteFile(junk, []byte("not a certificate\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := nettrust.CertPool(junk); err == nil || !strings.Contains(err.Error(), "no PEM certificate") {
+		t.Errorf("CertPool(junk) = %v", err)
+	}
+	if _, err := nettrust.CertPool(filepath.Join(dir, "missing.pem")); err == nil || !strings.Contains(err.Error(), "read CA bundle") {
+		t.Errorf("CertPool(missing) = %v", err)
+	}
+}
