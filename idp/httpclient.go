@@ -3,19 +3,16 @@ package idp
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
-	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
-	"strings"
 	"time"
 
 	"golang.org/x/net/publicsuffix"
+
+	"github.com/samlogin/samlogin/internal/nettrust"
 )
 
 // Defaults applied by NewHTTPClient to zero HTTPOptions fields.
@@ -33,7 +30,7 @@ const (
 	// hence the Mozilla prefix.
 	DefaultUserAgent = "Mozilla/5.0 (compatible; samlogin)"
 	// MaxRedirects is how many redirects one request follows.
-	MaxRedirects = 10
+	MaxRedirects = nettrust.MaxRedirects
 )
 
 // HTTPOptions configures the client built by NewHTTPClient. The zero value
@@ -73,7 +70,7 @@ type HTTPOptions struct {
 // followed: the error is a *BodyRedirectError. The cookie jar knows the
 // public suffix list.
 func NewHTTPClient(o HTTPOptions) (*http.Client, error) {
-	roots, err := certPool(o.CABundle)
+	roots, err := nettrust.CertPool(o.CABundle)
 	if err != nil {
 		return nil, err
 	}
@@ -124,102 +121,35 @@ func NewHTTPClient(o HTTPOptions) (*http.Client, error) {
 	if o.Log != nil && o.Log.Enabled(context.Background(), slog.LevelDebug) {
 		rt = NewDebugTransport(rt, o.Log)
 	}
-	rt = &guardTransport{next: rt, userAgent: o.UserAgent}
+	rt = &userAgent{next: nettrust.Guard(rt), value: o.UserAgent, base: base}
 	return &http.Client{
-		Transport: rt,
-		Jar:       jar,
-		Timeout:   o.Timeout,
-		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= MaxRedirects {
-				return fmt.Errorf("stopped after %d redirects", MaxRedirects)
-			}
-			if err := checkBodyRedirect(req, via); err != nil {
-				return err
-			}
-			return CheckURL(req.URL)
-		},
+		Transport:     rt,
+		Jar:           jar,
+		Timeout:       o.Timeout,
+		CheckRedirect: nettrust.CheckRedirect,
 	}, nil
 }
 
-// certPool returns the system pool with the certificates of the PEM file at
-// path added, or nil (the system pool) when path is empty.
-func certPool(path string) (*x509.CertPool, error) {
-	if path == "" {
-		return nil, nil
-	}
-	pem, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read CA bundle: %w", err)
-	}
-	pool, err := x509.SystemCertPool()
-	if err != nil || pool == nil {
-		pool = x509.NewCertPool()
-	}
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("CA bundle %s holds no PEM certificate", path)
-	}
-	return pool, nil
+// userAgent sets the User-Agent of requests that have none.
+type userAgent struct {
+	next  http.RoundTripper
+	value string
+	base  *http.Transport // at the bottom of next, for the tests of its settings
 }
 
-// guardTransport refuses requests that fail CheckURL before they reach the
-// network, and sets the User-Agent.
-type guardTransport struct {
-	next      http.RoundTripper
-	userAgent string
-}
-
-func (t *guardTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if err := CheckURL(req.URL); err != nil {
-		if req.Body != nil {
-			req.Body.Close() // RoundTrip must close the body, even on errors
-		}
-		return nil, err
-	}
+func (t *userAgent) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.Header.Get("User-Agent") == "" {
 		req = req.Clone(req.Context())
-		req.Header.Set("User-Agent", t.userAgent)
+		req.Header.Set("User-Agent", t.value)
 	}
 	return t.next.RoundTrip(req)
 }
 
 // ErrInsecureURL is matched (errors.Is) by the errors of CheckURL.
-var ErrInsecureURL = errors.New("insecure URL")
-
-type insecureURLError struct{ msg string }
-
-func (e *insecureURLError) Error() string        { return e.msg }
-func (e *insecureURLError) Is(target error) bool { return target == ErrInsecureURL }
+var ErrInsecureURL = nettrust.ErrInsecureURL
 
 // CheckURL accepts https URLs, and plain http only to a loopback host
-// (127.0.0.0/8, ::1 or "localhost"), as RFC 8252 allows for local servers.
-// Anything else is refused with an error matching ErrInsecureURL.
-func CheckURL(u *url.URL) error {
-	if u == nil {
-		return &insecureURLError{"refusing an empty URL"}
-	}
-	host := u.Hostname()
-	switch strings.ToLower(u.Scheme) {
-	case "https":
-		if host == "" {
-			return &insecureURLError{"refusing an https URL without a host"}
-		}
-		return nil
-	case "http":
-		if isLoopback(host) {
-			return nil
-		}
-		return &insecureURLError{fmt.Sprintf("refusing plain http to %s: a password must not cross the network in clear; use https", host)}
-	case "":
-		return &insecureURLError{"refusing a URL without a scheme: use https"}
-	default:
-		return &insecureURLError{fmt.Sprintf("refusing a %s URL to %s: use https", u.Scheme, host)}
-	}
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
+// (127.0.0.0/8, ::1 or "localhost"), as RFC 8252 allows for local servers;
+// see nettrust.Check. Anything else is refused with an error matching
+// ErrInsecureURL.
+func CheckURL(u *url.URL) error { return nettrust.Check(u) }

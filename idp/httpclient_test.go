@@ -91,7 +91,7 @@ func TestCheckURL(t *testing.T) {
 		}
 	}
 	err := CheckURL(mustURL(t, "http://corp.example.com/adfs/ls?x=1"))
-	const want = "refusing plain http to corp.example.com: a password must not cross the network in clear; use https"
+	const want = "refusing plain http to corp.example.com: use https (plain http only to this machine: 127.0.0.1, ::1 or localhost)"
 	if err == nil || err.Error() != want {
 		t.Errorf("CheckURL error = %v, want %q", err, want)
 	}
@@ -310,7 +310,7 @@ func TestDefaults(t *testing.T) {
 	if c.Timeout != DefaultTimeout || c.Jar == nil {
 		t.Errorf("Timeout, Jar = %v, %v", c.Timeout, c.Jar)
 	}
-	tr := c.Transport.(*guardTransport).next.(*http.Transport)
+	tr := c.Transport.(*userAgent).base
 	if tr.TLSClientConfig.InsecureSkipVerify || tr.TLSClientConfig.MinVersion != tls.VersionTLS12 {
 		t.Errorf("TLS config = %+v", tr.TLSClientConfig)
 	}

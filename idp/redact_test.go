@@ -129,9 +129,15 @@ func TestDebugTransportReplaysBody(t *testing.T) {
 }
 
 func TestNoDebugTransportWhenQuiet(t *testing.T) {
-	c := newClient(t, HTTPOptions{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if _, ok := c.Transport.(*guardTransport).next.(*debugTransport); ok {
-		t.Error("debug transport installed at info level")
+	var buf bytes.Buffer
+	c := newClient(t, HTTPOptions{Log: slog.New(slog.NewTextHandler(&buf, nil))})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	if _, err := get(t.Context(), c, srv.URL); err != nil {
+		t.Fatal(err)
+	}
+	if buf.Len() != 0 {
+		t.Errorf("logged at info level: %s", buf.String())
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"golang.org/x/net/publicsuffix"
+
+	"github.com/samlogin/samlogin/internal/nettrust"
 )
 
 // Route is where the user's secrets for one sign-in (the password, a
@@ -154,66 +156,10 @@ func canonicalHost(h string) string {
 	return strings.TrimSuffix(strings.ToLower(strings.TrimSpace(h)), ".")
 }
 
-// sameOrigin reports whether a and b have the same scheme, host and port.
-func sameOrigin(a, b *url.URL) bool {
-	return strings.EqualFold(a.Scheme, b.Scheme) &&
-		canonicalHost(a.Hostname()) == canonicalHost(b.Hostname()) &&
-		portOf(a) == portOf(b)
-}
-
-func portOf(u *url.URL) string {
-	if p := u.Port(); p != "" {
-		return p
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "https":
-		return "443"
-	case "http":
-		return "80"
-	}
-	return ""
-}
-
 // ErrBodyRedirect is matched (errors.Is) by a *BodyRedirectError.
-var ErrBodyRedirect = errors.New("a redirect would re-send a request body to another origin")
+var ErrBodyRedirect = nettrust.ErrBodyRedirect
 
-// BodyRedirectError is a 307 or 308 answer to a request with a body (a
-// form post) that points to another origin. Following it would re-send the
-// body, a password perhaps, where the user never sent it; NewHTTPClient's
-// client stops there instead.
-type BodyRedirectError struct {
-	Status int    // 307 or 308
-	From   string // the origin that answered, scheme://host[:port]
-	To     string // the origin it pointed to
-}
-
-func (e *BodyRedirectError) Error() string {
-	return fmt.Sprintf("%s answered HTTP %d, which would re-send the form to %s; samlogin never re-sends a request body to another origin",
-		e.From, e.Status, e.To)
-}
-
-func (e *BodyRedirectError) Is(target error) bool { return target == ErrBodyRedirect }
-
-func origin(u *url.URL) string {
-	return (&url.URL{Scheme: strings.ToLower(u.Scheme), Host: strings.ToLower(u.Host)}).String()
-}
-
-// checkBodyRedirect is the client's rule for a redirect: a request that
-// keeps its method and body (307, 308) may only go to the same origin.
-func checkBodyRedirect(req *http.Request, via []*http.Request) error {
-	if len(via) == 0 || req.Response == nil {
-		return nil
-	}
-	code := req.Response.StatusCode
-	if code != http.StatusTemporaryRedirect && code != http.StatusPermanentRedirect {
-		return nil
-	}
-	prev := via[len(via)-1]
-	if prev.Method == http.MethodGet || prev.Method == http.MethodHead {
-		return nil
-	}
-	if sameOrigin(prev.URL, req.URL) {
-		return nil
-	}
-	return &BodyRedirectError{Status: code, From: origin(prev.URL), To: origin(req.URL)}
-}
+// BodyRedirectError is a 307 or 308 answer to a form post that points to
+// another origin; NewHTTPClient's client stops there (see
+// nettrust.CheckRedirect).
+type BodyRedirectError = nettrust.BodyRedirectError

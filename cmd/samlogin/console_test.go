@@ -129,7 +129,7 @@ func TestConsoleBrowserNeverCame(t *testing.T) {
 	if code := run(context.Background(), []string{"console", "--profile", "p"}, env); code != exitError {
 		t.Fatalf("exit %d, want 1; stderr %s", code, errOut)
 	}
-	if got := errOut.String(); got != "samlogin: console: the browser did not open the console within 20ms; use --print\n" {
+	if got := errOut.String(); got != "samlogin: federation: "+fed.URL()+" from SAMLOGIN_FEDERATION_URL\nsamlogin: console: the browser did not open the console within 20ms; use --print\n" {
 		t.Errorf("stderr %q", got)
 	}
 	if code, _, _ := get(t, opened); code != 0 {
@@ -153,7 +153,7 @@ func TestConsoleWaitBoundByTimeout(t *testing.T) {
 	if code := run(context.Background(), []string{"console", "--profile", "p", "--timeout", "300ms"}, env); code != exitError {
 		t.Fatalf("exit %d, want 1; stderr %s", code, errOut)
 	}
-	if got := errOut.String(); got != "samlogin: console: the browser did not open the console within --timeout 300ms; use --print\n" {
+	if got := errOut.String(); got != "samlogin: federation: "+fed.URL()+" from SAMLOGIN_FEDERATION_URL\nsamlogin: console: the browser did not open the console within --timeout 300ms; use --print\n" {
 		t.Errorf("stderr %q", got)
 	}
 }

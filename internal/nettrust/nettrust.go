@@ -100,9 +100,17 @@ const MaxRedirects = 10
 
 // CheckRedirect is an http.Client's CheckRedirect that applies Check to
 // each redirect and stops after MaxRedirects.
+//
+// A redirect that keeps the method and body of a request (307, 308 after a
+// POST) is followed only to the same origin: a form post (a password) or an
+// API call (a SAML assertion) is never re-sent to another origin. The error
+// is a *BodyRedirectError.
 func CheckRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= MaxRedirects {
 		return fmt.Errorf("stopped after %d redirects", MaxRedirects)
+	}
+	if err := checkBodyRedirect(req, via); err != nil {
+		return err
 	}
 	return Check(req.URL)
 }
@@ -153,4 +161,68 @@ func Secure(c *http.Client) *http.Client {
 		return Check(req.URL)
 	}
 	return &s
+}
+
+// sameOrigin reports whether a and b have the same scheme, host and port.
+func sameOrigin(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) &&
+		strings.EqualFold(strings.TrimSuffix(a.Hostname(), "."), strings.TrimSuffix(b.Hostname(), ".")) &&
+		portOf(a) == portOf(b)
+}
+
+func portOf(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+		return "443"
+	case "http":
+		return "80"
+	}
+	return ""
+}
+
+// ErrBodyRedirect is matched (errors.Is) by a *BodyRedirectError.
+var ErrBodyRedirect = errors.New("a redirect would re-send a request body to another origin")
+
+// BodyRedirectError is a 307 or 308 answer to a request with a body (a
+// form post) that points to another origin. Following it would re-send the
+// body, a password perhaps, where the user never sent it; NewHTTPClient's
+// client stops there instead.
+type BodyRedirectError struct {
+	Status int    // 307 or 308
+	From   string // the origin that answered, scheme://host[:port]
+	To     string // the origin it pointed to
+}
+
+func (e *BodyRedirectError) Error() string {
+	return fmt.Sprintf("%s answered HTTP %d, which would re-send the form to %s; samlogin never re-sends a request body to another origin",
+		e.From, e.Status, e.To)
+}
+
+func (e *BodyRedirectError) Is(target error) bool { return target == ErrBodyRedirect }
+
+func origin(u *url.URL) string {
+	return (&url.URL{Scheme: strings.ToLower(u.Scheme), Host: strings.ToLower(u.Host)}).String()
+}
+
+// checkBodyRedirect is the client's rule for a redirect: a request that
+// keeps its method and body (307, 308) may only go to the same origin.
+func checkBodyRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) == 0 || req.Response == nil {
+		return nil
+	}
+	code := req.Response.StatusCode
+	if code != http.StatusTemporaryRedirect && code != http.StatusPermanentRedirect {
+		return nil
+	}
+	prev := via[len(via)-1]
+	if prev.Method == http.MethodGet || prev.Method == http.MethodHead {
+		return nil
+	}
+	if sameOrigin(prev.URL, req.URL) {
+		return nil
+	}
+	return &BodyRedirectError{Status: code, From: origin(prev.URL), To: origin(req.URL)}
 }
