@@ -8,7 +8,7 @@ set -euo pipefail
 missing=()
 command -v fish >/dev/null 2>&1 || missing+=(fish)
 [ ${#missing[@]} -eq 0 ] && exit 0
-if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+if [ "$EUID" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
     echo "deps: missing ${missing[*]}; install it (as root: apt-get install ${missing[*]})" >&2
     exit 0
 fi

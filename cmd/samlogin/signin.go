@@ -49,7 +49,7 @@ func addSigninFlags(fs *pflag.FlagSet, so *signinOptions) {
 	fs.StringVarP(&so.username, "username", "u", "", "user name at the IdP (DOMAIN\\user or user@domain for ADFS)")
 	fs.BoolVar(&so.passwordStdin, "password-stdin", false, "read the password from the first line of stdin")
 	fs.StringVar(&so.passwordCommand, "password-command", "", "run this command and use its output as the password (e.g. 'pass show corp/ad')")
-	fs.StringVar(&so.mfaCode, "mfa-code", "", "verification code for the second factor (tried once)")
+	fs.StringVar(&so.mfaCode, "mfa-code", "", "verification code for the second factor (tried once); other users can read a command line in /proc: prefer SAMLOGIN_MFA_CODE or the prompt")
 	fs.StringVar(&so.mfaMethod, "mfa-method", "", "additional-authentication method to choose when the IdP offers several")
 	fs.DurationVar(&so.mfaTimeout, "mfa-timeout", 2*time.Minute, "how long to wait for a push approval")
 	fs.StringVar(&so.caBundle, "ca-bundle", "", "PEM file of a private CA that signs the IdP's certificate (also AWS_CA_BUNDLE)")
