@@ -162,7 +162,7 @@ func options(p *htmlform.Page) []option {
 		if id == "" {
 			id, _ = a.Attr("id")
 		}
-		label := strings.Join(strings.Fields(a.Text()), " ")
+		label := idp.CleanTextN(a.Text(), 100) // shown in a prompt
 		if id == "" || seen[id] {
 			return
 		}
