@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -75,4 +76,25 @@ func TestErrorsPrintCleanText(t *testing.T) {
 	if said != "enter 42" {
 		t.Errorf("Say = %q", said)
 	}
+}
+
+// FuzzCleanText: whatever a page holds, the result is one line of valid
+// UTF-8 without control or format characters, at most MaxText runes and
+// the mark of a cut.
+func FuzzCleanText(f *testing.F) {
+	for _, s := range []string{"Incorrect password.", "a\x1b[2Jb", "\x1b]52;c;Zm9v\x07", "\u202eabc", "x\u009b1;2m",
+		`{"sessionId": "abc123def456ghi789jkl"}`, "see https://h/a;jsessionid=1?sid=2", "\xff\xfe", "\x1b]0;t\x1b\\"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := CleanText(s)
+		if !utf8.ValidString(got) || utf8.RuneCountInString(got) > MaxText+1 {
+			t.Fatalf("CleanText(%q) = %q", s, got)
+		}
+		for _, r := range got {
+			if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || (unicode.IsSpace(r) && r != ' ') {
+				t.Fatalf("CleanText(%q) = %q holds %U", s, got, r)
+			}
+		}
+	})
 }
