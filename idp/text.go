@@ -28,7 +28,7 @@ const cleanScan = 8 << 10
 //     result is one line;
 //   - URLs passed through RedactURL, "name": "value" and name=value pairs
 //     whose name looks secret (see secretLikeName) and token-like words
-//     (see tokenLike) replaced by [redacted];
+//     (see tokenLike; GUIDs and host names excepted) replaced by [redacted];
 //   - at most MaxText runes, cut on a rune boundary and marked with "…".
 func CleanText(s string) string { return CleanTextN(s, MaxText) }
 
@@ -156,7 +156,12 @@ var (
 	// "name": "value" (JSON) and name=value.
 	textPair = regexp.MustCompile(`("[A-Za-z_][\w.-]*"\s*:\s*)"[^"]*"|\b([A-Za-z_][\w.-]*)=([^\s&;,"'<>]+)`)
 	textWord = regexp.MustCompile(`[A-Za-z0-9+/=_.~%-]{20,}`)
+	// In prose, a GUID is a correlation id (ADFS's Activity ID, Entra's
+	// Correlation ID), what an administrator needs, and a dotted name of
+	// short labels ending in letters is a host (adfs01.corp.example.com):
+	// neither is taken for a token there.
 	uuidLike = regexp.MustCompile(`^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$`)
+	hostLike = regexp.MustCompile(`^(?:[A-Za-z0-9-]{1,19}\.)+[A-Za-z]{2,19}$`)
 )
 
 // redactText applies RedactURL to the URLs of text, and the pair and token
@@ -200,7 +205,7 @@ func redactWords(s string) string {
 	})
 	return textWord.ReplaceAllStringFunc(s, func(w string) string {
 		word := strings.TrimRight(w, ".") // the end of a sentence
-		if tokenLike(word) && !uuidLike.MatchString(word) {
+		if tokenLike(word) && !uuidLike.MatchString(word) && !hostLike.MatchString(word) {
 			return Redacted + w[len(word):]
 		}
 		return w

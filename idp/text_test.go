@@ -27,6 +27,8 @@ func TestCleanText(t *testing.T) {
 		{"base64 token", "token Zm9vYmFyYmF6MTIzNDU2Nzg5MA== here", "token [redacted] here"},
 		{"hex token", "id 0123456789abcdef0123456789abcdef.", "id [redacted]."},
 		{"activity id kept", "Activity ID: 00000000-0000-0000-3f00-0080000000e4", "Activity ID: 00000000-0000-0000-3f00-0080000000e4"},
+		{"host kept", "cannot reach adfs01.corp.example.com.", "cannot reach adfs01.corp.example.com."},
+		{"JWT", "bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl", "bearer [redacted]"},
 		{"words kept", "MSIS7012: IdpInitiatedSignonPage is disabled", "MSIS7012: IdpInitiatedSignonPage is disabled"},
 		{"URL", "go to https://idp.example.com/x;jsessionid=1?sid=2&loginToRp=urn:a. now",
 			"go to https://idp.example.com/x;jsessionid=[redacted]?sid=[redacted]&loginToRp=urn:a. now"},
