@@ -136,3 +136,19 @@ func TestDebugLogHidesPortalState(t *testing.T) {
 }
 
 func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }
+
+// TestShownIdPURL: an --idp-url copied from a browser may carry state; the
+// messages and the step other processes read show it redacted, while the
+// caches keep the setting as given.
+func TestShownIdPURL(t *testing.T) {
+	so := &signinOptions{idpURL: "https://idp.example.com/sso;jsessionid=J1?SAMLRequest=abc&spentityid=urn:amazon:webservices"}
+	if got, want := so.shown(), "https://idp.example.com/sso;jsessionid=[redacted]?SAMLRequest=[redacted]&spentityid=urn:amazon:webservices"; got != want {
+		t.Errorf("shown = %s, want %s", got, want)
+	}
+	if so.describe() != so.idpURL {
+		t.Errorf("describe = %s", so.describe())
+	}
+	if so := (&signinOptions{adfsHost: "adfs.example.com"}); so.shown() != "adfs.example.com" {
+		t.Errorf("shown = %s", so.shown())
+	}
+}
