@@ -254,7 +254,10 @@ func lock(parent, ctx context.Context, path string) (func(), error) {
 		return nil, fmt.Errorf("wait for lock %s: %w", name, parent.Err())
 	}
 	if !ok {
-		return nil, fmt.Errorf("lock %s: %w after %v (another samlogin running? remove the file if not)", name, ErrLockTimeout, LockTimeout)
+		// The lock is the OS's (flock), released when its holder exits,
+		// even on a crash: the file itself means nothing, and taking it
+		// away would let two writers in at once.
+		return nil, fmt.Errorf("lock %s: %w after %v: another samlogin is still writing this file; wait for it to finish, or stop it (its lock goes with it)", name, ErrLockTimeout, LockTimeout)
 	}
 	return func() { _ = l.Unlock() }, nil
 }

@@ -242,6 +242,11 @@ func TestLockTimeout(t *testing.T) {
 	if !errors.Is(err, awsconfig.ErrLockTimeout) || !strings.Contains(err.Error(), path+".lock") {
 		t.Fatalf("err = %v, want ErrLockTimeout naming the lock file", err)
 	}
+	// Taking the lock file away would let two writers in: never advised.
+	if msg := strings.ToLower(err.Error()); strings.Contains(msg, "remove") || strings.Contains(msg, "delete") ||
+		!strings.Contains(msg, "another samlogin is still") {
+		t.Errorf("lock timeout message: %v", err)
+	}
 }
 
 // TestConcurrentProcesses runs 20 processes that each write their own

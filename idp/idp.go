@@ -64,10 +64,12 @@ type Deps struct {
 	Status func(msg string)
 }
 
-// Say reports a progress line through d.Status, if set.
+// Say reports a progress line through d.Status, if set, passed through
+// CleanText: a line may quote a page (a number to approve, an error
+// message).
 func (d Deps) Say(format string, args ...any) {
 	if d.Status != nil {
-		d.Status(fmt.Sprintf(format, args...))
+		d.Status(CleanText(fmt.Sprintf(format, args...)))
 	}
 }
 
@@ -92,15 +94,18 @@ var (
 // RejectedError carries the IdP's own message for a rejected sign-in.
 // errors.Is(err, ErrRejected) (or ErrMFARejected) holds for it.
 type RejectedError struct {
-	Kind    error  // ErrRejected or ErrMFARejected
-	Message string // the IdP's own words, e.g. "Incorrect user ID or password."
+	Kind error // ErrRejected or ErrMFARejected
+	// Message is the IdP's own words, e.g. "Incorrect user ID or
+	// password.". Error prints it through CleanText.
+	Message string
 }
 
 func (e *RejectedError) Error() string {
-	if e.Message == "" {
+	msg := CleanText(e.Message)
+	if msg == "" {
 		return e.Kind.Error()
 	}
-	return fmt.Sprintf("%v: %q", e.Kind, e.Message)
+	return fmt.Sprintf("%v: %q", e.Kind, msg)
 }
 
 func (e *RejectedError) Unwrap() error { return e.Kind }
@@ -108,18 +113,27 @@ func (e *RejectedError) Unwrap() error { return e.Kind }
 // PageError is a page that the driver did not expect at a step. It never
 // says only "unexpected page": it names the step, the page title and URL
 // (with the query string removed, since it may carry state).
+//
+// Error prints the title and the detail through CleanText (the detail may
+// quote the page, and is bounded at twice MaxText since it also says what
+// was expected) and the URL through RedactURL, so that no driver can
+// forget to.
 type PageError struct {
 	Step   string // "submit login form"
 	Title  string // the page's <title>, trimmed
-	URL    string // scheme://host/path
+	URL    string // scheme://host/path (ShortURL)
 	Status int    // HTTP status
 	Detail string // what was expected, or an error message read off the page
 }
 
 func (e *PageError) Error() string {
-	msg := fmt.Sprintf("%s: unexpected page %q at %s (HTTP %d)", e.Step, e.Title, e.URL, e.Status)
-	if e.Detail != "" {
-		msg += ": " + e.Detail
+	u := e.URL
+	if u != "" {
+		u = RedactURLString(u)
+	}
+	msg := fmt.Sprintf("%s: unexpected page %q at %s (HTTP %d)", e.Step, CleanText(e.Title), u, e.Status)
+	if d := CleanTextN(e.Detail, 2*MaxText); d != "" {
+		msg += ": " + d
 	}
 	return msg
 }

@@ -27,14 +27,16 @@ const maxLoggedBody = 64 << 10
 // NewDebugTransport wraps next so that every exchange is logged at debug
 // level on log, with secrets left out:
 //
-//   - the URL (request and Location) with the values of sensitive query
-//     parameters redacted (see SensitiveName), user info and fragment removed;
+//   - the URL (request and Location) through RedactURL: the values of query
+//     and path parameters redacted but for a few safe names (see
+//     SensitiveName), token-like path segments redacted, user info and
+//     fragment removed;
 //   - for a form-encoded request, every field name, with the value shown only
-//     for names on a short allow-list (user names, AuthMethod, Kmsi,
-//     RelayState...) and [redacted] for every other field;
+//     for names on a short allow-list (user names, AuthMethod, Kmsi: see
+//     safeFormFields) and [redacted] for every other field, RelayState too;
 //   - the names, never the values, of the cookies sent and set;
 //   - status, response content type and length, and the <title> of an HTML
-//     page.
+//     page, through CleanText.
 //
 // Header values (Cookie, Authorization...) and bodies are never logged.
 // Bodies are read and restored, so the caller sees them unchanged.
@@ -129,7 +131,8 @@ func (t *debugTransport) requestForm(req *http.Request) (*http.Request, string) 
 	return req, redactForm(string(data))
 }
 
-// redactForm lists the fields of a form body in the order they were sent.
+// redactForm lists the fields of a form body in the order they were sent,
+// with the values of the fields on safeFormFields only.
 func redactForm(raw string) string {
 	var b strings.Builder
 	for _, kv := range strings.Split(raw, "&") {
@@ -138,20 +141,20 @@ func redactForm(raw string) string {
 		}
 		k, v, _ := strings.Cut(kv, "=")
 		name, err := url.QueryUnescape(k)
-		if err != nil {
-			name = k
+		if err != nil || tokenLike(name) {
+			name = Redacted
 		}
 		if b.Len() > 0 {
 			b.WriteByte('&')
 		}
 		b.WriteString(name)
 		b.WriteByte('=')
-		if safeFields[strings.ToLower(name)] {
+		if safeFormFields[strings.ToLower(name)] {
 			val, err := url.QueryUnescape(v)
 			if err != nil {
 				val = Redacted
 			}
-			b.WriteString(val)
+			b.WriteString(CleanTextN(val, 100))
 		} else {
 			b.WriteString(Redacted)
 		}
@@ -159,70 +162,113 @@ func redactForm(raw string) string {
 	return b.String()
 }
 
-// safeFields are the names (lower case) whose values the debug log shows in
-// a form body. Every other form value is redacted: a generic portal can name
-// its password field anything. In a URL these are never redacted either.
-var safeFields = map[string]bool{
+// safeFormFields are the names (lower case) whose values the debug log
+// shows in a form body: the user name under its usual names (the user
+// typed it, and it is what a ticket about a sign-in needs), ADFS's
+// AuthMethod (which adapter) and Kmsi ("keep me signed in"), ADFS's
+// client-request-id (a correlation id), and Spring Web Flow's _eventId (the
+// button pressed). Every other value is redacted: a generic portal can
+// name its password field anything, and RelayState, Context, execution...
+// are state handles that let someone resume the sign-in.
+var safeFormFields = map[string]bool{
 	"username": true, "user": true, "userid": true, "user_id": true,
 	"login": true, "loginname": true, "email": true, "j_username": true,
-	"authmethod": true, "kmsi": true, "relaystate": true,
+	"authmethod": true, "kmsi": true,
 	"client-request-id": true, "_eventid": true, "_eventid_proceed": true,
 }
 
-// sensitiveParts are the substrings (lower case) that make a parameter name
-// sensitive. Redacting too much costs a little debugging; too little leaks.
-var sensitiveParts = []string{
-	"pass", "pwd", "secret", "code", "otp", "token", "saml", "answer",
-	"context", "state", "signature", "sig", "key", "ticket", "nonce",
-	"assertion", "session", "pin", "cred", "wresult", "wctx",
+// safeURLParams are the names (lower case) of query and path parameters
+// whose values a URL keeps when printed. Each names something public that
+// a ticket needs, never a state handle:
+//
+//   - loginToRp (ADFS), spentityid (SimpleSAMLphp), providerId
+//     (Shibboleth) and PartnerSpId (PingFederate): which relying party an
+//     IdP-initiated sign-on is for, i.e. urn:amazon:webservices or the
+//     like; what an "unknown relying party" error is about.
+//   - client-request-id: ADFS's correlation id, what an administrator
+//     looks for in the ADFS event log; it grants nothing.
+var safeURLParams = map[string]bool{
+	"logintorp": true, "spentityid": true, "providerid": true, "partnerspid": true,
+	"client-request-id": true,
 }
 
-// SensitiveName reports whether the value of a query parameter or form
-// field with this name must not be logged: passwords, codes, tokens,
-// SAMLRequest/SAMLResponse, ADFS Context, state handles, signatures...
+// SensitiveName reports whether the value of a query or path parameter
+// with this name must not be printed: every name but the few of
+// safeURLParams. An allow-list, since a state handle, a session id or a
+// GET form's password can be called anything (sid, lt, execution, pw...).
 func SensitiveName(name string) bool {
-	n := strings.ToLower(name)
-	if safeFields[n] {
-		return false
-	}
-	for _, p := range sensitiveParts {
-		if strings.Contains(n, p) {
-			return true
-		}
-	}
-	return false
+	return !safeURLParams[strings.ToLower(name)]
 }
 
-// RedactURL returns u as text with the values of sensitive query parameters
-// replaced by [redacted], any password in the user info and the fragment
-// removed.
+// RedactURL returns u as text safe to print: scheme, host and path are
+// kept; user info and fragment are removed; query and path parameters
+// (";name=value" in any path segment) keep their names, with every value
+// but those of the safe names (see SensitiveName) replaced by [redacted];
+// a path segment or parameter name that looks like a token (see tokenLike)
+// is replaced by [redacted]. An opaque URL (mailto:...) keeps its scheme
+// only.
 func RedactURL(u *url.URL) string {
 	if u == nil {
 		return ""
 	}
-	c := *u
-	c.User = nil
-	c.Fragment, c.RawFragment = "", ""
-	if c.RawQuery != "" {
-		var b strings.Builder
-		for _, kv := range strings.Split(c.RawQuery, "&") {
-			if b.Len() > 0 {
-				b.WriteByte('&')
-			}
-			k, _, hasValue := strings.Cut(kv, "=")
-			name, err := url.QueryUnescape(k)
-			if err != nil {
-				name = k
-			}
-			if hasValue && SensitiveName(name) {
-				b.WriteString(k + "=" + Redacted)
-			} else {
-				b.WriteString(kv)
-			}
-		}
-		c.RawQuery = b.String()
+	var b strings.Builder
+	if u.Scheme != "" {
+		b.WriteString(u.Scheme + ":")
 	}
-	return c.String()
+	if u.Opaque != "" {
+		b.WriteString(Redacted)
+		return b.String()
+	}
+	if u.Scheme != "" || u.Host != "" {
+		b.WriteString("//" + u.Host)
+	}
+	b.WriteString(redactPath(u.EscapedPath()))
+	if u.RawQuery != "" || u.ForceQuery {
+		b.WriteByte('?')
+		b.WriteString(redactParams(u.RawQuery, "&"))
+	}
+	return b.String()
+}
+
+// redactPath redacts the token-like segments and the path parameters of
+// an escaped path.
+func redactPath(p string) string {
+	segs := strings.Split(p, "/")
+	for i, seg := range segs {
+		name, params, hasParams := strings.Cut(seg, ";")
+		if tokenLike(name) {
+			name = Redacted
+		}
+		if hasParams {
+			name += ";" + redactParams(params, ";")
+		}
+		segs[i] = name
+	}
+	return strings.Join(segs, "/")
+}
+
+// redactParams redacts the values of name=value parameters separated by
+// sep (a raw query, or the path parameters of a segment).
+func redactParams(raw, sep string) string {
+	parts := strings.Split(raw, sep)
+	for i, kv := range parts {
+		k, _, hasValue := strings.Cut(kv, "=")
+		name, err := url.QueryUnescape(k)
+		if err != nil {
+			name = k
+		}
+		switch {
+		case tokenLike(name) || tokenLike(k):
+			k = Redacted
+			if hasValue {
+				k += "=" + Redacted
+			}
+			parts[i] = k
+		case hasValue && SensitiveName(name):
+			parts[i] = k + "=" + Redacted
+		}
+	}
+	return strings.Join(parts, sep)
 }
 
 // RedactError returns err with the URL of a *url.Error (what http.Client.Do
@@ -238,21 +284,29 @@ func RedactError(err error) error {
 	if errors.As(ue.Err, &br) {
 		return br // it names both origins; the URL adds nothing
 	}
-	red := Redacted
-	if u, perr := url.Parse(ue.URL); perr == nil {
-		red = RedactURL(u)
-	}
-	return &url.Error{Op: ue.Op, URL: red, Err: ue.Err}
+	return &url.Error{Op: ue.Op, URL: RedactURLString(ue.URL), Err: ue.Err}
 }
 
-// ShortURL is scheme://host/path: no user info, query or fragment, which
-// may carry state. It is how errors and logs name a page; "" for nil.
+// RedactURLString is RedactURL for a URL held as text; text that does not
+// parse as a URL is [redacted] whole.
+func RedactURLString(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return Redacted
+	}
+	return RedactURL(u)
+}
+
+// ShortURL is RedactURL without the query: scheme://host/path, with
+// token-like segments and path parameters redacted. It is how errors and
+// logs name a page; "" for nil.
 func ShortURL(u *url.URL) string {
 	if u == nil {
 		return ""
 	}
-	c := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
-	return c.String()
+	c := *u
+	c.RawQuery, c.ForceQuery = "", false
+	return RedactURL(&c)
 }
 
 func cookieNames(cs []*http.Cookie) string {
@@ -295,7 +349,7 @@ func htmlTitle(doc []byte) (string, bool) {
 			for z.Next() == html.TextToken {
 				title.Write(z.Text())
 			}
-			return strings.Join(strings.Fields(title.String()), " "), true
+			return CleanText(title.String()), true
 		}
 	}
 }

@@ -17,7 +17,9 @@ import (
 var secrets = []string{
 	"hunter2-Passw0rd", "ctx-ENCRYPTED-blob", "otp-123456", "saml-RESPONSE-b64",
 	"saml-REQUEST-b64", "cookie-VALUE-sent", "cookie-VALUE-set", "bearer-TOKEN",
-	"query-CODE-value", "userinfo-PASS", "fragment-TOKEN",
+	"query-CODE-value", "userinfo-PASS", "fragment-TOKEN", "relay-STATE-value",
+	"JSESSION-id-value", "sid-VALUE", "lt-VALUE", "execution-VALUE", "pw-VALUE",
+	"Tok3nInThePathAbCdEf12345", "Path-PARAM-value",
 }
 
 func TestDebugTransportWholeExchange(t *testing.T) {
@@ -28,9 +30,9 @@ func TestDebugTransportWholeExchange(t *testing.T) {
 			r.ParseForm()
 			gotForm = r.PostForm
 			http.SetCookie(w, &http.Cookie{Name: "MSISAuth", Value: "cookie-VALUE-set", Path: "/"})
-			w.Header().Set("Location", "/saml?SAMLRequest=saml-REQUEST-b64&RelayState=https%3A%2F%2Fconsole.aws.amazon.com#fragment-TOKEN")
+			w.Header().Set("Location", "/saml;jsessionid=JSESSION-id-value?SAMLRequest=saml-REQUEST-b64&RelayState=relay-STATE-value#fragment-TOKEN")
 			w.WriteHeader(http.StatusFound)
-		case "/saml":
+		case "/saml;jsessionid=JSESSION-id-value", "/saml":
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			io.WriteString(w, `<html><head><title> Working...
 			</title></head><body><form method="post" action="https://signin.aws.amazon.com/saml">
@@ -52,9 +54,11 @@ func TestDebugTransportWholeExchange(t *testing.T) {
 		"Context":    {"ctx-ENCRYPTED-blob"},
 		"Passcode":   {"otp-123456"},
 		"Kmsi":       {"true"},
+		"RelayState": {"relay-STATE-value"},
+		"pw":         {"pw-VALUE"},
 	}
 	u := strings.Replace(srv.URL, "http://", "http://alice:userinfo-PASS@", 1) +
-		"/adfs/ls?client-request-id=42&code=query-CODE-value#fragment-TOKEN"
+		"/adfs/ls?client-request-id=42&code=query-CODE-value&sid=sid-VALUE&lt=lt-VALUE&execution=execution-VALUE&pw=pw-VALUE#fragment-TOKEN"
 	req, _ := http.NewRequestWithContext(context.Background(), "POST", u, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Authorization", "Bearer bearer-TOKEN")
@@ -83,8 +87,9 @@ func TestDebugTransportWholeExchange(t *testing.T) {
 	for _, want := range []string{
 		"method=POST", `UserName=EXAMPLE\\alice`, "Password=[redacted]", "AuthMethod=FormsAuthentication",
 		"Context=[redacted]", "Passcode=[redacted]", "Kmsi=true",
-		"client-request-id=42", "code=[redacted]", "cookies=MSISSamlRequest", "status=302",
-		"SAMLRequest=[redacted]", "RelayState=https%3A%2F%2Fconsole.aws.amazon.com",
+		"client-request-id=42", "code=[redacted]", "sid=[redacted]", "lt=[redacted]", "execution=[redacted]",
+		"pw=[redacted]", "RelayState=[redacted]", "cookies=MSISSamlRequest", "status=302",
+		"/saml;jsessionid=[redacted]?SAMLRequest=[redacted]&RelayState=[redacted]",
 		"set_cookies=MSISAuth", "method=GET", "status=200", `content_type="text/html; charset=utf-8"`,
 		`title=Working...`,
 	} {
@@ -144,13 +149,38 @@ func TestNoDebugTransportWhenQuiet(t *testing.T) {
 func TestRedactURL(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"https://idp.example.com/adfs/ls/?SAMLRequest=abc&RelayState=x&SigAlg=y&Signature=z",
-			"https://idp.example.com/adfs/ls/?SAMLRequest=[redacted]&RelayState=x&SigAlg=[redacted]&Signature=[redacted]"},
+			"https://idp.example.com/adfs/ls/?SAMLRequest=[redacted]&RelayState=[redacted]&SigAlg=[redacted]&Signature=[redacted]"},
 		{"https://idp.example.com/login?AuthState=_abc%3Ahttp&client-request-id=1",
 			"https://idp.example.com/login?AuthState=[redacted]&client-request-id=1"},
 		{"https://idp.example.com/cb?code=1&state=2&session_code=3&tab_id=4",
-			"https://idp.example.com/cb?code=[redacted]&state=[redacted]&session_code=[redacted]&tab_id=4"},
+			"https://idp.example.com/cb?code=[redacted]&state=[redacted]&session_code=[redacted]&tab_id=[redacted]"},
 		{"https://u:p@idp.example.com/x#access_token=1", "https://idp.example.com/x"},
 		{"https://idp.example.com/x?flag&password=", "https://idp.example.com/x?flag&password=[redacted]"},
+		// CAS and Spring: state handles under plain names.
+		{"https://cas.example.com/cas/login?service=https%3A%2F%2Fx&lt=LT-1-abc&execution=e1s1&_eventId=submit",
+			"https://cas.example.com/cas/login?service=[redacted]&lt=[redacted]&execution=[redacted]&_eventId=[redacted]"},
+		{"https://idp.example.com/sso?sid=abc&pw=hunter2&user=alice",
+			"https://idp.example.com/sso?sid=[redacted]&pw=[redacted]&user=[redacted]"},
+		// Path parameters, in any segment.
+		{"https://idp.example.com/idp;jsessionid=ABC123/profile/SAML2/Redirect/SSO;x=1;flag?execution=e1s1",
+			"https://idp.example.com/idp;jsessionid=[redacted]/profile/SAML2/Redirect/SSO;x=[redacted];flag?execution=[redacted]"},
+		// Tokens in the path: long, letters and digits; a JWT.
+		{"https://idp.example.com/reset/Zm9vYmFyYmF6MTIzNDU2Nzg5MA==/confirm",
+			"https://idp.example.com/reset/[redacted]/confirm"},
+		{"https://idp.example.com/t/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig",
+			"https://idp.example.com/t/[redacted]"},
+		{"https://idp.example.com/s/0123456789abcdef0123456789abcdef/x",
+			"https://idp.example.com/s/[redacted]/x"},
+		// Not tokens: words, short ids, numbers.
+		{"https://adfs.example.com/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices",
+			"https://adfs.example.com/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices"},
+		{"https://idp.example.com/saml2/idp/SSOService.php?spentityid=urn%3Aamazon%3Awebservices",
+			"https://idp.example.com/saml2/idp/SSOService.php?spentityid=urn%3Aamazon%3Awebservices"},
+		{"https://idp.example.com/users/12345678901234567890/x", "https://idp.example.com/users/12345678901234567890/x"},
+		// A token as a bare query word or a parameter name.
+		{"https://idp.example.com/x?Zm9vYmFyYmF6MTIzNDU2Nzg5MA", "https://idp.example.com/x?[redacted]"},
+		{"mailto:alice@example.com?subject=x", "mailto:[redacted]"},
+		{"/relative;jsessionid=1?a=b", "/relative;jsessionid=[redacted]?a=[redacted]"},
 	}
 	for _, tt := range tests {
 		if got := RedactURL(mustURL(t, tt.in)); got != tt.want {
@@ -160,9 +190,9 @@ func TestRedactURL(t *testing.T) {
 }
 
 func TestRedactError(t *testing.T) {
-	ue := &url.Error{Op: "Get", URL: "https://idp.example.com/mfa?otp=123456&lang=en", Err: io.ErrUnexpectedEOF}
+	ue := &url.Error{Op: "Get", URL: "https://idp.example.com/mfa;jsessionid=J1?otp=123456&client-request-id=7", Err: io.ErrUnexpectedEOF}
 	got := RedactError(ue)
-	if want := `Get "https://idp.example.com/mfa?otp=[redacted]&lang=en": unexpected EOF`; got.Error() != want {
+	if want := `Get "https://idp.example.com/mfa;jsessionid=[redacted]?otp=[redacted]&client-request-id=7": unexpected EOF`; got.Error() != want {
 		t.Errorf("RedactError = %q, want %q", got, want)
 	}
 	if !errors.Is(got, io.ErrUnexpectedEOF) {
@@ -171,22 +201,37 @@ func TestRedactError(t *testing.T) {
 	if other := io.EOF; RedactError(other) != other {
 		t.Errorf("RedactError changed a non-URL error")
 	}
-	if got := ShortURL(mustURL(t, "https://u:p@idp.example.com/a/b?state=1#f")); got != "https://idp.example.com/a/b" {
+	if got := ShortURL(mustURL(t, "https://u:p@idp.example.com/a/b;jsessionid=1/Zm9vYmFyYmF6MTIzNDU2Nzg5MA?state=1#f")); got != "https://idp.example.com/a/b;jsessionid=[redacted]/[redacted]" {
 		t.Errorf("ShortURL = %q", got)
+	}
+	if got := RedactURLString("https://h/x?code=1"); got != "https://h/x?code=[redacted]" {
+		t.Errorf("RedactURLString = %q", got)
+	}
+	if got := RedactURLString("https://h/%zz?code=1"); got != Redacted {
+		t.Errorf("RedactURLString(unparsable) = %q", got)
 	}
 }
 
 func TestSensitiveName(t *testing.T) {
-	for _, n := range []string{"Password", "passwd", "pass", "PIN", "client_secret", "code", "VerificationCode",
+	for _, n := range []string{"Password", "passwd", "pw", "PIN", "client_secret", "code", "VerificationCode",
 		"otp", "access_token", "SAMLResponse", "SAMLart", "Passcode", "ChallengeQuestionAnswer", "Context",
-		"AuthState", "Signature", "wresult", "session_state"} {
+		"AuthState", "Signature", "wresult", "session_state", "RelayState", "sid", "lt", "execution",
+		"jsessionid", "UserName", "anything"} {
 		if !SensitiveName(n) {
 			t.Errorf("SensitiveName(%q) = false", n)
 		}
 	}
-	for _, n := range []string{"UserName", "AuthMethod", "RelayState", "client-request-id", "loginToRp", "Kmsi"} {
+	for _, n := range []string{"loginToRp", "LoginToRP", "spentityid", "providerId", "PartnerSpId", "client-request-id"} {
 		if SensitiveName(n) {
 			t.Errorf("SensitiveName(%q) = true", n)
 		}
+	}
+}
+
+func TestRedactForm(t *testing.T) {
+	got := redactForm("UserName=alice&pw=hunter2&RelayState=rs1&Kmsi=true&AuthMethod=Forms&execution=e1s1&_eventId=submit")
+	want := "UserName=alice&pw=[redacted]&RelayState=[redacted]&Kmsi=true&AuthMethod=Forms&execution=[redacted]&_eventId=submit"
+	if got != want {
+		t.Errorf("redactForm\n got %s\nwant %s", got, want)
 	}
 }

@@ -9,6 +9,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 shared=${SAMLOGIN_SHARED:-$root/../shared}
+bash "$root/scripts/deps.sh" # system programs the tests run (fish)
 tb=$shared/testbed/testbed.sh
 if [ ! -x "$tb" ] && [ ! -f "$tb" ]; then
     echo "with-testbed: no test bed at $tb (set SAMLOGIN_SHARED); running without it" >&2

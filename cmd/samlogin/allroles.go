@@ -92,9 +92,9 @@ func (f *flow) signInCached(ctx context.Context) (*assertion.Assertion, error) {
 			now := f.env.Now()
 			a, err := assertion.Parse([]byte(enc.Reveal()))
 			if err == nil && !a.Expired(now.Add(samlcache.DefaultMargin)) {
-				log.Debug("assertion cache: reusing a recent sign-in", "idp", so.describe(), "user", so.username)
+				log.Debug("assertion cache: reusing a recent sign-in", "idp", so.shown(), "user", so.username)
 				fmt.Fprintf(f.env.Stderr, "samlogin: reusing the sign-in to %s as %s (valid %s more; --no-cache signs in again)\n",
-					so.describe(), so.username, left(a.NotOnOrAfter.Sub(now)))
+					so.shown(), so.username, left(a.NotOnOrAfter.Sub(now)))
 				return a, nil
 			}
 			_ = cache.Delete(key)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -169,9 +170,12 @@ while valid, else a sign-in) and prints them on stdout in the shapes of
 AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, and AWS_REGION and
 AWS_DEFAULT_REGION when the profile has a region.
 
-Formats: bash (also env, sh, zsh: export K=V), env-no-export (K=V), fish
-(set -gx K V), powershell ($Env:K="V"), cmd (also windows-cmd: set K=V),
-json (also process: the credential_process JSON).`,
+Formats: bash (also env, sh, zsh: export K='V'), env-no-export (K='V'), fish
+(set -gx K 'V'), powershell ($Env:K='V'), cmd (also windows-cmd: set "K=V"),
+json (also process: the credential_process JSON). Each value is quoted so
+that the shell reads it back exactly and runs nothing; a value that cmd or
+PowerShell cannot take safely (%, ! or " for cmd, a new line for either) is
+refused with an error, and nothing is printed.`,
 		Example: `  creds=$(samlogin env --profile prod) && eval "$creds"   # not eval "$(...)": it hides a failure
   samlogin env -p prod --format fish | source
   samlogin env -p prod --format powershell | Invoke-Expression`,
@@ -198,7 +202,9 @@ func runEnv(ctx context.Context, env *Env, cmd *cobra.Command, co *credOptions) 
 	return writeEnv(env.Stdout, format, got.Credentials, got.Region)
 }
 
-// writeEnv prints the credentials in format (a value of envFormats).
+// writeEnv prints the credentials in format (a value of envFormats), each
+// value quoted for that shell (see envLine). A value the shell cannot
+// express is refused before anything is printed.
 func writeEnv(w io.Writer, format string, c *awsconfig.Credentials, region string) error {
 	if format == "json" {
 		_, err := w.Write(awsconfig.ProcessJSON(c))
@@ -206,20 +212,99 @@ func writeEnv(w io.Writer, format string, c *awsconfig.Credentials, region strin
 	}
 	var b strings.Builder
 	for _, kv := range credentialEnv(c, region) {
-		k, v := kv[0], kv[1]
-		switch format {
-		case "bash":
-			fmt.Fprintf(&b, "export %s=%s\n", k, awsconfig.ShellQuote(v))
-		case "env-no-export":
-			fmt.Fprintf(&b, "%s=%s\n", k, awsconfig.ShellQuote(v))
-		case "fish":
-			fmt.Fprintf(&b, "set -gx %s %s\n", k, awsconfig.ShellQuote(v))
-		case "powershell":
-			fmt.Fprintf(&b, "$Env:%s=\"%s\"\n", k, strings.NewReplacer("`", "``", `"`, "`\"", "$", "`$").Replace(v))
-		case "cmd":
-			fmt.Fprintf(&b, "set %s=%s\n", k, v)
+		line, err := envLine(format, kv[0], kv[1])
+		if err != nil {
+			return err
 		}
+		b.WriteString(line)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// envLine is one variable assignment in format, ending in a new line:
+//
+//   - bash, env-no-export: POSIX single quotes (awsconfig.ShellQuote);
+//     nothing is special inside them; a quote in the value closes
+//     them, is written \' and opens them again.
+//   - fish: single quotes, in which fish reads \' and \\ as escapes: each
+//     backslash and quote is escaped, so a value ending in a backslash
+//     cannot close the quotes early.
+//   - powershell: a single-quoted string, where nothing expands ($,
+//     backtick and double quotes are plain); PowerShell takes the curly
+//     and low single quotes (‘ ’ ‚ ‛) for quotes too, so each of the four
+//     and ' is doubled, which is how one is written inside. A control
+//     character is refused: `| Invoke-Expression` runs each line alone.
+//   - cmd: set "K=V", in which & | < > ( ) ^ are plain. %, ! (variable
+//     expansion, in a batch file, at a prompt or with delayed expansion,
+//     none of which one escape covers), " and control characters are
+//     refused.
+//
+// A NUL is refused in every format: no environment can hold it.
+func envLine(format, k, v string) (string, error) {
+	if strings.ContainsRune(v, 0) {
+		return "", envValueError(format, k, "a NUL character")
+	}
+	switch format {
+	case "bash":
+		return "export " + k + "=" + awsconfig.ShellQuote(v) + "\n", nil
+	case "env-no-export":
+		return k + "=" + awsconfig.ShellQuote(v) + "\n", nil
+	case "fish":
+		return "set -gx " + k + " " + fishQuote(v) + "\n", nil
+	case "powershell":
+		if hasControl(v) {
+			return "", envValueError(format, k, "a control character (new line...)")
+		}
+		return "$Env:" + k + "=" + powershellQuote(v) + "\n", nil
+	case "cmd":
+		if hasControl(v) {
+			return "", envValueError(format, k, "a control character (new line...)")
+		}
+		if i := strings.IndexAny(v, `%!"`); i >= 0 {
+			return "", envValueError(format, k, fmt.Sprintf("%q", v[i:i+1]))
+		}
+		return `set "` + k + "=" + v + "\"\n", nil
+	}
+	return "", fmt.Errorf("env: unknown format %q", format)
+}
+
+// envValueError says that a value cannot be printed for a shell, naming
+// the variable and the character, never the value (it may be a key).
+func envValueError(format, k, what string) error {
+	return fmt.Errorf("env --format %s: the value of %s contains %s, which %s cannot take safely; use --format json or another shell", format, k, what, format)
+}
+
+// fishQuote quotes s for fish: inside single quotes fish reads \' and \\
+// as escapes and everything else as it is, new lines included.
+func fishQuote(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+// psSingleQuotes are the characters PowerShell takes for a single quote.
+const psSingleQuotes = "'\u2018\u2019\u201a\u201b"
+
+// powershellQuote quotes s as a PowerShell single-quoted string: every
+// single-quote character, curly ones included, doubled.
+func powershellQuote(s string) string {
+	var b strings.Builder
+	b.WriteByte('\'')
+	for _, r := range s {
+		if strings.ContainsRune(psSingleQuotes, r) {
+			b.WriteRune(r)
+		}
+		b.WriteRune(r)
+	}
+	b.WriteByte('\'')
+	return b.String()
+}
+
+// hasControl reports whether s holds a C0 or C1 control character or DEL.
+func hasControl(s string) bool {
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return true
+		}
+	}
+	return false
 }

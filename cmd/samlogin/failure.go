@@ -12,7 +12,8 @@ import (
 // failureKind tells how a failed sign-in is shared with the processes that
 // waited for it: what a retry would repeat at the IdP or STS (a rejected
 // password, an MFA denial, an unreachable host) is shared, with the IdP's
-// own message; a local problem (a missing input, a usage error, a
+// own message (through idp.CleanText: the record is read and printed by
+// other processes, so it holds one clean line, URLs redacted); a local problem (a missing input, a usage error, a
 // cancellation) is not, and neither is a timeout, which is the bound of the
 // process that waited.
 func failureKind(err error) (awsconfig.FailureKind, string) {
@@ -24,7 +25,7 @@ func failureKind(err error) (awsconfig.FailureKind, string) {
 	var op *net.OpError
 	msg := ""
 	if errors.As(err, &rej) {
-		msg = rej.Message
+		msg = idp.CleanText(rej.Message)
 	}
 	switch {
 	case errors.Is(err, idp.ErrNoPrompt), errors.As(err, &ue),

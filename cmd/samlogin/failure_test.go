@@ -20,6 +20,9 @@ func TestFailureKind(t *testing.T) {
 		{fmt.Errorf("adfs: submit login form: %w", &idp.RejectedError{Kind: idp.ErrRejected, Message: "Incorrect user ID or password."}),
 			awsconfig.FailureRejected, "Incorrect user ID or password."},
 		{&idp.RejectedError{Kind: idp.ErrMFARejected}, awsconfig.FailureMFARejected, ""},
+		// The record is printed by other processes: one clean line, URLs redacted.
+		{&idp.RejectedError{Kind: idp.ErrRejected, Message: "Bad\x1b[2J\x1b]52;c;cm0=\x07\n password: https://idp.example/x;jsessionid=1?sid=2 Zm9vYmFyYmF6MTIzNDU2Nzg5MA"},
+			awsconfig.FailureRejected, "Bad password: https://idp.example/x;jsessionid=[redacted]?sid=[redacted] [redacted]"},
 		{idp.ErrMFATimeout, awsconfig.FailureMFATimeout, ""},
 		{fmt.Errorf("sts: %w", &awsconfig.TimeoutError{Step: "STS", URL: "https://x", Err: context.DeadlineExceeded}), awsconfig.FailureNone, ""},
 		{&awsconfig.STSError{Kind: awsconfig.KindNetwork}, awsconfig.FailureUnreachable, ""},

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -93,4 +94,61 @@ func TestDebugLogLeaksNoSecret(t *testing.T) {
 	}
 }
 
+// TestDebugLogHidesPortalState runs a whole login with --debug through a
+// portal that keeps its state in URLs (;jsessionid, sid, lt, execution,
+// RelayState, a token in the path) and names its password field pw: no
+// value of them, nor the password, the assertion or the keys, appears in
+// stdout or stderr, while their names do.
+func TestDebugLogHidesPortalState(t *testing.T) {
+	const password = "pw-Portal-Secret-9"
+	sts := ststest.New(t, ststest.Options{})
+	var issued string
+	portal := &idptest.StatePortal{Users: map[string]string{"alice": password},
+		SAMLResponse: func(user string) string { issued = freshAssertion(user); return issued }}
+	srv := httptest.NewServer(portal)
+	defer srv.Close()
+	env, out, errb := testEnv(t, password+"\n", map[string]string{})
+	code := run(context.Background(), []string{
+		"--idp-url", srv.URL + "/start", "--username", "alice", "--password-stdin", "--role", "Admin",
+		"--profile", "p", "--sts-endpoint", sts.URL(), "--debug",
+	}, env)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb)
+	}
+	reqs := sts.Requests()
+	last := reqs[len(reqs)-1]
+	all := out.String() + errb.String()
+	for _, s := range append([]string{password, issued[len(issued)/2:][:40], ststest.SecretAccessKey(last.N),
+		ststest.SessionToken(last.N)[:40]}, idptest.StateSecrets...) {
+		if strings.Contains(all, s) {
+			t.Errorf("the output shows %q", s)
+		}
+	}
+	for _, want := range []string{"jsessionid=[redacted]", "sid=[redacted]", "lt=[redacted]", "execution=[redacted]",
+		"RelayState=[redacted]", "pw=[redacted]", "/sso/[redacted]/"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the debug log lacks %s", want)
+		}
+	}
+	if t.Failed() {
+		t.Logf("stderr:\n%s", errb)
+	}
+}
+
 func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }
+
+// TestShownIdPURL: an --idp-url copied from a browser may carry state; the
+// messages and the step other processes read show it redacted, while the
+// caches keep the setting as given.
+func TestShownIdPURL(t *testing.T) {
+	so := &signinOptions{idpURL: "https://idp.example.com/sso;jsessionid=J1?SAMLRequest=abc&spentityid=urn:amazon:webservices"}
+	if got, want := so.shown(), "https://idp.example.com/sso;jsessionid=[redacted]?SAMLRequest=[redacted]&spentityid=urn:amazon:webservices"; got != want {
+		t.Errorf("shown = %s, want %s", got, want)
+	}
+	if so.describe() != so.idpURL {
+		t.Errorf("describe = %s", so.describe())
+	}
+	if so := (&signinOptions{adfsHost: "adfs.example.com"}); so.shown() != "adfs.example.com" {
+		t.Errorf("shown = %s", so.shown())
+	}
+}

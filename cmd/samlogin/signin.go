@@ -51,7 +51,7 @@ func addSigninFlags(fs *pflag.FlagSet, so *signinOptions) {
 	fs.StringVarP(&so.username, "username", "u", "", "user name at the IdP (DOMAIN\\user or user@domain for ADFS)")
 	fs.BoolVar(&so.passwordStdin, "password-stdin", false, "read the password from the first line of stdin")
 	fs.StringVar(&so.passwordCommand, "password-command", "", "run this command and use its output as the password (e.g. 'pass show corp/ad')")
-	fs.StringVar(&so.mfaCode, "mfa-code", "", "verification code for the second factor (tried once)")
+	fs.StringVar(&so.mfaCode, "mfa-code", "", "verification code for the second factor (tried once); other users can read a command line in /proc: prefer SAMLOGIN_MFA_CODE or the prompt")
 	fs.StringVar(&so.mfaMethod, "mfa-method", "", "additional-authentication method to choose when the IdP offers several")
 	fs.DurationVar(&so.mfaTimeout, "mfa-timeout", 2*time.Minute, "how long to wait for a push approval")
 	fs.StringVar(&so.caBundle, "ca-bundle", "", "PEM file of a private CA that signs the IdP's certificate (also AWS_CA_BUNDLE)")
@@ -63,12 +63,23 @@ func addSigninFlags(fs *pflag.FlagSet, so *signinOptions) {
 // hasIdP reports whether an identity provider is configured.
 func (so *signinOptions) hasIdP() bool { return so.adfsHost != "" || so.idpURL != "" }
 
-// describe names the IdP for messages.
+// describe names the IdP: the setting as given, which keys the caches.
 func (so *signinOptions) describe() string {
 	if so.adfsHost != "" {
 		return so.adfsHost
 	}
 	return so.idpURL
+}
+
+// shown names the IdP in messages and in the step other processes read:
+// describe, with a URL passed through idp.RedactURL (a start URL copied
+// from a browser may carry a SAMLRequest or a session).
+func (so *signinOptions) shown() string {
+	d := so.describe()
+	if strings.Contains(d, "://") {
+		return idp.RedactURLString(d)
+	}
+	return d
 }
 
 func relyingParty(so *signinOptions) (string, error) {
@@ -132,9 +143,9 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 		return nil, usagef("%v", err)
 	}
 	if env.CanPrompt() {
-		fmt.Fprintf(env.Stderr, "samlogin: signing in to %s as %s...\n", so.describe(), username)
+		fmt.Fprintf(env.Stderr, "samlogin: signing in to %s as %s...\n", so.shown(), username)
 	}
-	awsconfig.ReportStep(ctx, "signing in at "+so.describe())
+	awsconfig.ReportStep(ctx, "signing in at "+so.shown())
 	saml, err := d.Login(ctx, idp.LoginInput{
 		Username:   username,
 		Password:   password,
@@ -149,17 +160,17 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 		var dnsErr *net.DNSError
 		var opErr *net.OpError
 		if errors.As(err, &dnsErr) || errors.As(err, &opErr) {
-			return nil, withHint(err, fmt.Sprintf("check the host name %s and that it is reachable from here (VPN, proxy: HTTPS_PROXY)", so.describe()))
+			return nil, withHint(err, fmt.Sprintf("check the host name %s and that it is reachable from here (VPN, proxy: HTTPS_PROXY)", so.shown()))
 		}
 		if errors.Is(err, context.DeadlineExceeded) {
-			return nil, withHint(fmt.Errorf("sign-in to %s did not finish within --timeout %s", so.describe(), so.timeout),
+			return nil, withHint(fmt.Errorf("sign-in to %s did not finish within --timeout %s", so.shown(), so.timeout),
 				"check that the host is reachable (VPN, proxy: HTTPS_PROXY), or raise --timeout")
 		}
 		return nil, err
 	}
 	a, err := assertion.Parse([]byte(saml.Reveal()))
 	if err != nil {
-		return nil, fmt.Errorf("the SAMLResponse from %s: %w", so.describe(), err)
+		return nil, fmt.Errorf("the SAMLResponse from %s: %w", so.shown(), err)
 	}
 	return a, nil
 }

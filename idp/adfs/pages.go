@@ -6,6 +6,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/samlogin/samlogin/idp"
 	"github.com/samlogin/samlogin/idp/htmlform"
 	"github.com/samlogin/samlogin/internal/lazyre"
 )
@@ -70,14 +71,21 @@ func namedButton(f *htmlform.Form, name string) *htmlform.Input {
 }
 
 // loginError is the error message a sign-in page shows: #errorText
-// (2012 R2+) or the ASP.NET label of ADFS 2.0.
+// (2012 R2+) or the ASP.NET label of ADFS 2.0, through idp.CleanText.
 func loginError(p *htmlform.Page) string {
 	for _, sel := range []string{"#errorText", "#ctl00_ContentPlaceHolder1_ErrorTextLabel", "#ContentPlaceHolder1_ErrorTextLabel"} {
-		if t := p.TextSnippet(sel); t != "" {
+		if t := pageText(p, sel); t != "" {
 			return t
 		}
 	}
 	return ""
+}
+
+// pageText is the text of the first element matching selector, through
+// idp.CleanText: every message this package quotes from a page is read
+// here.
+func pageText(p *htmlform.Page, selector string) string {
+	return idp.CleanText(p.TextSnippet(selector))
 }
 
 // mfaPage is an additional-authentication page: a form with hidden
@@ -154,7 +162,7 @@ func options(p *htmlform.Page) []option {
 		if id == "" {
 			id, _ = a.Attr("id")
 		}
-		label := strings.Join(strings.Fields(a.Text()), " ")
+		label := idp.CleanTextN(a.Text(), 100) // shown in a prompt
 		if id == "" || seen[id] {
 			return
 		}
@@ -226,7 +234,7 @@ func hasVisibleInputs(f *htmlform.Form) bool {
 
 // mfaError is the message an additional-authentication page shows.
 func mfaError(p *htmlform.Page) string {
-	return p.TextSnippet("#errorText")
+	return pageText(p, "#errorText")
 }
 
 var (
@@ -256,9 +264,9 @@ func errorDetail(p *htmlform.Page, rp string, start bool) string {
 	case "MSIS7007":
 		d = fmt.Sprintf("ADFS has no relying party trust %q (MSIS7007): check the relying party identifier (loginToRp) for this AWS partition", rp)
 	default:
-		msg := p.TextSnippet("#errorMessage")
+		msg := pageText(p, "#errorMessage")
 		if msg == "" {
-			msg = p.TextSnippet("#openingMessage")
+			msg = pageText(p, "#openingMessage")
 		}
 		if msg == "" {
 			msg = "an error page"
@@ -276,7 +284,8 @@ func errorDetail(p *htmlform.Page, rp string, start bool) string {
 	return d
 }
 
-// sentence returns the sentence of text that starts at prefix, bounded.
+// sentence returns the sentence of text that starts at prefix, through
+// idp.CleanText.
 func sentence(text, prefix string) string {
 	i := strings.Index(text, prefix)
 	if i < 0 {
@@ -286,8 +295,5 @@ func sentence(text, prefix string) string {
 	if j := strings.Index(s, ". "); j >= 0 {
 		s = s[:j+1]
 	}
-	if len(s) > 300 {
-		s = s[:300] + "..."
-	}
-	return s
+	return idp.CleanText(s)
 }

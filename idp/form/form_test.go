@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/samlogin/samlogin/idp"
+	"github.com/samlogin/samlogin/idp/idptest"
 	"github.com/samlogin/samlogin/internal/secret"
 )
 
@@ -456,5 +457,50 @@ func TestLoginTransportErrorRedactsURL(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "s3cr3tstate") || !strings.Contains(err.Error(), "spentityid=urn:amazon:webservices") {
 		t.Errorf("error %q: want the SAMLRequest value redacted, the rest kept", err)
+	}
+}
+
+// TestStatePortalDebugLogHasNoState walks a portal that keeps its state in
+// a ;jsessionid path parameter, sid, lt, execution and RelayState, a token
+// in the path, and a sign-in form whose password field is named pw, posted
+// or sent in the URL (GET): neither the debug log nor an error may show a
+// value of them, or the password; the names stay, for debugging.
+func TestStatePortalDebugLogHasNoState(t *testing.T) {
+	const password = "pw-Secret-42"
+	for _, method := range []string{"post", "get"} {
+		t.Run(method, func(t *testing.T) {
+			p := &idptest.StatePortal{Method: method, Users: map[string]string{"alice": password},
+				SAMLResponse: func(string) string { return "U0FNTFJlc3BvbnNlLXZhbHVl" }}
+			srv := httptest.NewServer(p)
+			defer srv.Close()
+			var buf bytes.Buffer
+			log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			d := newDriver(t, Config{URL: srv.URL + "/start"}, &fakePrompter{}, log)
+			got, err := d.Login(t.Context(), idp.LoginInput{Username: "alice", Password: secret.New(password)})
+			out := buf.String()
+			if err != nil {
+				out += "\nerror: " + err.Error()
+			}
+			if method == "post" && (err != nil || got.Reveal() != "U0FNTFJlc3BvbnNlLXZhbHVl") {
+				t.Fatalf("Login = %v", err)
+			}
+			if len(p.URLs()) < 2 {
+				t.Fatalf("the walk did not reach the sign-in page: %v", p.URLs())
+			}
+			for _, s := range append([]string{password, "U0FNTFJlc3BvbnNlLXZhbHVl"}, idptest.StateSecrets...) {
+				if strings.Contains(out, s) {
+					t.Errorf("the debug log or error shows %q", s)
+				}
+			}
+			for _, want := range []string{"jsessionid=[redacted]", "sid=[redacted]", "lt=[redacted]",
+				"execution=[redacted]", "RelayState=[redacted]", "/sso/[redacted]/"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("the debug log lacks %s", want)
+				}
+			}
+			if t.Failed() || testing.Verbose() {
+				t.Logf("log:\n%s", out)
+			}
+		})
 	}
 }

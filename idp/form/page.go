@@ -122,12 +122,11 @@ var errorSelectors = []string{
 	".form-error", ".form-element.form-error", ".error", ".errors",
 }
 
-// maxMessage bounds a message or snippet read off a page, in runes.
-const maxMessage = 300
-
-// errorMessage returns the error message shown on the page, or "".
-// Elements hidden by attribute or inline style (client-side validation
-// messages waiting to be shown) are skipped.
+// errorMessage returns the error message shown on the page, through
+// idp.CleanText (one line, no control characters or escape sequences, no
+// token, at most idp.MaxText runes), or "". Elements hidden by attribute
+// or inline style (client-side validation messages waiting to be shown)
+// are skipped.
 func errorMessage(page *htmlform.Page) string {
 	if page == nil || page.Doc == nil {
 		return ""
@@ -138,11 +137,11 @@ func errorMessage(page *htmlform.Page) string {
 			if hidden(s) {
 				return true
 			}
-			msg = visibleText(s)
+			msg = idp.CleanText(visibleText(s))
 			return msg == ""
 		})
 		if msg != "" {
-			return truncate(msg, maxMessage)
+			return msg
 		}
 	}
 	return ""
@@ -242,7 +241,7 @@ func snippet(page *htmlform.Page) string {
 	if page.Title != "" {
 		text = strings.TrimSpace(strings.TrimPrefix(text, page.Title))
 	}
-	return truncate(text, snippetLen)
+	return idp.CleanTextN(text, snippetLen)
 }
 
 // visibleText is the text of s, with elements hidden by attribute or
@@ -278,15 +277,6 @@ func visibleText(s *goquery.Selection) string {
 		walk(n)
 	}
 	return strings.Join(strings.Fields(b.String()), " ")
-}
-
-// truncate cuts s to at most n runes, marking the cut with "…".
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return strings.TrimSpace(string(r[:n])) + "…"
 }
 
 // hasSAMLField reports whether a form on the page has a SAMLResponse input

@@ -139,6 +139,10 @@ func TestTestbedDebugLogHasNoSecrets(t *testing.T) {
 			t.Errorf("debug log shows a secret (%q...):\n%s", s[:4], out)
 		}
 	}
+	// SimpleSAMLphp's state handle travels in URLs: named, never shown.
+	if n, red := strings.Count(out, "AuthState="), strings.Count(out, "AuthState=[redacted]"); n == 0 || n != red {
+		t.Errorf("debug log: %d AuthState values, %d redacted:\n%s", n, red, out)
+	}
 }
 
 func TestTestbedUnknownSP(t *testing.T) {

@@ -36,7 +36,7 @@ const DefaultMaxPage = 5 << 20
 type Page struct {
 	URL    *url.URL // the final URL, after redirects
 	Status int      // HTTP status
-	Title  string   // <title>, whitespace collapsed
+	Title  string   // <title>, through idp.CleanText (one line, no control characters, bounded)
 	Forms  []*Form
 	Doc    *goquery.Document // for driver-specific lookups (#errorText...)
 }
@@ -155,7 +155,7 @@ func parse(body []byte, contentType string, pageURL *url.URL, status int) (*Page
 	p := &Page{
 		URL:    pageURL,
 		Status: status,
-		Title:  collapse(doc.Find("title").First().Text()),
+		Title:  idp.CleanText(doc.Find("title").First().Text()),
 		Doc:    doc,
 	}
 	p.Forms = readForms(root, pageURL)
