@@ -52,6 +52,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./idp/htmlform
 	$(GO) test -run '^$$' -fuzz '^FuzzClassify$$' -fuzztime $(FUZZTIME) ./idp/adfs
 	$(GO) test -run '^$$' -fuzz '^FuzzParseAccounts$$' -fuzztime $(FUZZTIME) ./awsconfig/signin
+	$(GO) test -run '^$$' -fuzz '^FuzzCleanText$$' -fuzztime $(FUZZTIME) ./idp
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

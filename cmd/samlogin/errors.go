@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/samlogin/samlogin/awsconfig"
 	"github.com/samlogin/samlogin/idp"
@@ -86,7 +88,24 @@ func message(err error) string {
 	if h := hintFor(err); h != "" {
 		msg += "; " + h
 	}
-	return strings.ReplaceAll(msg, "\n", " ")
+	return printable(msg)
+}
+
+// printable makes the error line safe for a terminal whatever a domain
+// package put in it: a newline becomes a space; other control characters
+// (ESC of a terminal sequence, C1) and invisible format characters (bidi
+// overrides) are dropped. Text quoted from IdP pages is cleaned where it
+// is read (idp.CleanText); this is the last guard.
+func printable(msg string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+			return ' '
+		case unicode.IsControl(r), unicode.Is(unicode.Cf, r), r == utf8.RuneError:
+			return -1
+		}
+		return r
+	}, msg)
 }
 
 // hintFor is the one place where errors get their hints.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"testing"
 
 	"github.com/samlogin/samlogin/awsconfig"
@@ -93,5 +94,21 @@ func TestNextStepHints(t *testing.T) {
 		if got := hintFor(tc.err); got != tc.hint {
 			t.Errorf("hintFor(%v) = %q, want %q", tc.err, got, tc.hint)
 		}
+	}
+}
+
+// The error line is the last guard for the terminal: whatever a domain
+// package left in an error (an ADFS method name off a page, say), escape
+// sequences and bidi overrides do not reach it, and it stays one line.
+func TestMessagePrintable(t *testing.T) {
+	err := fmt.Errorf("adfs: choose authentication method: %q is not offered\n\x1b]52;c;cHduZWQ=\x07 \u202egnp.exe \x9b2J", "Evil\x1b[2JMethod")
+	got := message(err)
+	for _, bad := range []string{"\x1b", "\x07", "\u202e", "\x9b", "\n"} {
+		if strings.Contains(got, bad) {
+			t.Errorf("message holds %q: %q", bad, got)
+		}
+	}
+	if !strings.Contains(got, "is not offered") {
+		t.Errorf("message lost its words: %q", got)
 	}
 }

@@ -17,6 +17,14 @@
 // cookies) so that tests can assert what the client did, not only what it
 // got.
 //
+// NewHostile starts an IdP and another site on loopback that try to get a
+// secret sent where the user never sent it (a form action on the other
+// site, a login behind a cross-site redirect, a GET password form, a 307 of
+// the ADFS post to another origin) and serve text built to harm a terminal
+// (HostileErrorText); both servers record every request. StatePortal is a
+// portal that keeps its state in URLs (;jsessionid, sid, execution, a token
+// in the path), for the tests of --debug's redaction.
+//
 // Which facts come from real ADFS and which are guesses is listed in
 // testdata/README.md.
 package idptest

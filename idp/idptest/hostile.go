@@ -29,6 +29,11 @@ import (
 //	/adfs/ls/IdpInitiatedSignOn.aspx
 //	                 an ADFS sign-in page whose POST (the credentials) is
 //	                 answered with a 307 to the same path on the other site
+//	/rejects         a sign-in page that rejects every password with
+//	                 HostileErrorText (escape sequences, a bidi override, a
+//	                 session id, a token, 3 MB on one line): see
+//	                 HostileLoginHandler
+//	/error-page      an error page with that text: HostileErrorPageHandler
 //
 // The other site answers a post to /collect with a page carrying the
 // SAMLResponse of HostileOptions.SAMLResponse (so that a user who allowed
@@ -37,6 +42,7 @@ import (
 type Hostile struct {
 	idp, evil *httptest.Server
 	o         HostileOptions
+	rejects   HostileLoginHandler
 
 	mu   sync.Mutex
 	reqs []HostileRequest
@@ -150,6 +156,10 @@ func (h *Hostile) serveIdP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/offsite":
 		writeHTML(w, http.StatusOK, fmt.Sprintf(hostileLogin, "post", html.EscapeString(h.EvilURL("/collect")), "password"))
+	case "/rejects":
+		h.rejects.ServeHTTP(w, r)
+	case "/error-page":
+		HostileErrorPageHandler().ServeHTTP(w, r)
 	case "/redirect":
 		http.Redirect(w, r, h.EvilURL("/login"), http.StatusFound)
 	case "/get-form":
