@@ -39,6 +39,7 @@ func NewHTTPClient(o HTTPOptions) (*http.Client, error) {
 		return nil, err
 	}
 	tr := awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
+		t.Proxy = nettrust.DirectToLoopback(t.Proxy)
 		if roots == nil {
 			return
 		}

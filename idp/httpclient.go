@@ -101,7 +101,7 @@ func NewHTTPClient(o HTTPOptions) (*http.Client, error) {
 	}
 	connectTimeout := o.ConnectTimeout
 	base := &http.Transport{
-		Proxy: o.Proxy,
+		Proxy: nettrust.DirectToLoopback(o.Proxy),
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			ctx, cancel := context.WithTimeout(ctx, connectTimeout)
 			defer cancel()

@@ -141,8 +141,9 @@ func (g *guard) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // Secure returns a copy of c (nil: a zero client) whose transport is
-// guarded (Guard) and whose redirects are checked (Check) after c's own
-// CheckRedirect, if any, accepted them. c itself is not changed.
+// guarded (Guard) and whose redirects are checked (Check, and the body rule
+// of CheckRedirect) after c's own CheckRedirect, if any, accepted them. c
+// itself is not changed.
 func Secure(c *http.Client) *http.Client {
 	var s http.Client
 	if c != nil {
@@ -158,9 +159,29 @@ func Secure(c *http.Client) *http.Client {
 		} else if len(via) >= MaxRedirects {
 			return fmt.Errorf("stopped after %d redirects", MaxRedirects)
 		}
+		if err := checkBodyRedirect(req, via); err != nil {
+			return err
+		}
 		return Check(req.URL)
 	}
 	return &s
+}
+
+// DirectToLoopback wraps a transport's Proxy function (nil:
+// http.ProxyFromEnvironment) so that a request to this machine (IsLoopback:
+// "localhost." and "LOCALHOST" too, which ProxyFromEnvironment would send
+// on) never goes through a proxy: plain http is allowed only to loopback
+// because it never leaves the machine, and a proxy would carry it off.
+func DirectToLoopback(proxy func(*http.Request) (*url.URL, error)) func(*http.Request) (*url.URL, error) {
+	if proxy == nil {
+		proxy = http.ProxyFromEnvironment
+	}
+	return func(req *http.Request) (*url.URL, error) {
+		if IsLoopback(req.URL.Hostname()) {
+			return nil, nil
+		}
+		return proxy(req)
+	}
 }
 
 // sameOrigin reports whether a and b have the same scheme, host and port.

@@ -142,3 +142,40 @@ func TestCertPool(t *testing.T) {
 		t.Errorf("CertPool(missing) = %v", err)
 	}
 }
+
+// A request to this machine never goes through a proxy, however "localhost"
+// is spelled; others ask the wrapped function.
+func TestDirectToLoopback(t *testing.T) {
+	proxy := &url.URL{Scheme: "http", Host: "proxy.example.com:3128"}
+	p := nettrust.DirectToLoopback(func(*http.Request) (*url.URL, error) { return proxy, nil })
+	for host, direct := range map[string]bool{
+		"localhost:5000": true, "localhost.:5000": true, "LOCALHOST:5000": true, "127.0.0.2:80": true, "[::1]:80": true,
+		"sts.amazonaws.com": false, "localhost.evil.com": false, "127.0.0.1.evil.com": false,
+	} {
+		req, _ := http.NewRequest(http.MethodPost, "http://"+host+"/", nil)
+		got, err := p(req)
+		if err != nil || (got == nil) != direct {
+			t.Errorf("%s: proxy %v, %v; want direct=%v", host, got, err, direct)
+		}
+	}
+}
+
+// Secure's redirects follow the body rule too: an API call answered with a
+// 307 to another origin is not re-sent there.
+func TestSecureBodyRedirect(t *testing.T) {
+	var hits atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	defer other.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL, http.StatusTemporaryRedirect)
+	}))
+	defer srv.Close()
+	c := nettrust.Secure(&http.Client{})
+	_, err := c.Post(srv.URL, "application/x-www-form-urlencoded", strings.NewReader("SAMLAssertion=SECRET"))
+	if !errors.Is(err, nettrust.ErrBodyRedirect) {
+		t.Fatalf("err = %v, want nettrust.ErrBodyRedirect", err)
+	}
+	if hits.Load() != 0 {
+		t.Error("the other origin got the body")
+	}
+}
