@@ -174,8 +174,8 @@ func TestPlainHTTPToLoopback(t *testing.T) {
 	}
 }
 
-// proxyRecorder is a Proxy func that records every URL the transport is
-// about to connect to, and never uses a proxy.
+// proxyRecorder records the hosts a transport is about to connect to (as
+// its Proxy func, which never uses a proxy, or from a dial func).
 type proxyRecorder struct {
 	mu    sync.Mutex
 	hosts []string
@@ -194,7 +194,13 @@ func TestRedirectToPlainHTTPRefused(t *testing.T) {
 	}))
 	defer srv.Close()
 	rec := &proxyRecorder{}
-	c := newClient(t, HTTPOptions{Proxy: rec.proxy})
+	d := &net.Dialer{}
+	c := newClient(t, HTTPOptions{dial: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		rec.mu.Lock()
+		rec.hosts = append(rec.hosts, addr)
+		rec.mu.Unlock()
+		return d.DialContext(ctx, network, addr)
+	}})
 
 	_, err := get(context.Background(), c, srv.URL+"/start")
 	if !errors.Is(err, ErrInsecureURL) || !strings.Contains(err.Error(), "refusing plain http to example.invalid") {
@@ -207,7 +213,7 @@ func TestRedirectToPlainHTTPRefused(t *testing.T) {
 	}
 	srvHost := strings.TrimPrefix(srv.URL, "http://")
 	if len(rec.hosts) != 1 || rec.hosts[0] != srvHost {
-		t.Errorf("transport connected to %q, want only %s", rec.hosts, srvHost)
+		t.Errorf("dialled %q, want only %s", rec.hosts, srvHost)
 	}
 }
 

@@ -2,12 +2,14 @@ package idp
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"log/slog"
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -128,12 +130,16 @@ func (t *debugTransport) requestForm(req *http.Request) (*http.Request, string) 
 	if _, err := url.ParseQuery(string(data)); err != nil {
 		return req, "[not logged: malformed]"
 	}
-	return req, redactForm(string(data))
+	return req, redactForm(string(data), secretFields(req.Context()))
 }
 
 // redactForm lists the fields of a form body in the order they were sent,
 // with the values of the fields on safeFormFields only.
-func redactForm(raw string) string {
+//
+// The fields named in secret (from the request's context, see
+// WithSecretFields) are redacted whatever their names: a portal may call
+// its password field "login".
+func redactForm(raw string, secret []string) string {
 	var b strings.Builder
 	for _, kv := range strings.Split(raw, "&") {
 		if kv == "" {
@@ -149,7 +155,7 @@ func redactForm(raw string) string {
 		}
 		b.WriteString(name)
 		b.WriteByte('=')
-		if safeFormFields[strings.ToLower(name)] {
+		if safeFormFields[strings.ToLower(name)] && !slices.Contains(secret, name) {
 			val, err := url.QueryUnescape(v)
 			if err != nil {
 				val = Redacted
@@ -160,6 +166,20 @@ func redactForm(raw string) string {
 		}
 	}
 	return b.String()
+}
+
+type secretFieldsKey struct{}
+
+// WithSecretFields marks, in the context of a request that carries a
+// secret, the form fields that hold it (the password input, the code
+// input): the debug log redacts their values whatever their names.
+func WithSecretFields(ctx context.Context, names ...string) context.Context {
+	return context.WithValue(ctx, secretFieldsKey{}, append(secretFields(ctx), names...))
+}
+
+func secretFields(ctx context.Context) []string {
+	s, _ := ctx.Value(secretFieldsKey{}).([]string)
+	return s
 }
 
 // safeFormFields are the names (lower case) whose values the debug log

@@ -229,7 +229,7 @@ func TestSensitiveName(t *testing.T) {
 }
 
 func TestRedactForm(t *testing.T) {
-	got := redactForm("UserName=alice&pw=hunter2&RelayState=rs1&Kmsi=true&AuthMethod=Forms&execution=e1s1&_eventId=submit")
+	got := redactForm("UserName=alice&pw=hunter2&RelayState=rs1&Kmsi=true&AuthMethod=Forms&execution=e1s1&_eventId=submit", nil)
 	want := "UserName=alice&pw=[redacted]&RelayState=[redacted]&Kmsi=true&AuthMethod=Forms&execution=[redacted]&_eventId=submit"
 	if got != want {
 		t.Errorf("redactForm\n got %s\nwant %s", got, want)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os/exec"
 	"runtime"
 	"strings"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/samlogin/samlogin/assertion"
 	"github.com/samlogin/samlogin/awsconfig"
+	"github.com/samlogin/samlogin/idp"
 	"github.com/samlogin/samlogin/internal/secret"
 )
 
@@ -245,8 +247,21 @@ func arnPartition(arn string) string {
 // issuerOf is the IdP page that signs the user in again when the console
 // session ends: the stored SAML portal URL, or the ADFS sign-in page.
 func issuerOf(settings map[string]string) string {
-	if u := settings["samlogin_idp_url"]; u != "" {
-		return u
+	if raw := settings["samlogin_idp_url"]; raw != "" {
+		// It goes to AWS and into the console URL: no user info, and of the
+		// query only what says which relying party (the state handles and
+		// tokens a portal URL may carry stay home).
+		u, err := url.Parse(raw)
+		if err != nil {
+			return ""
+		}
+		q := url.Values{}
+		for k, vs := range u.Query() {
+			if !idp.SensitiveName(k) {
+				q[k] = vs
+			}
+		}
+		return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, RawQuery: q.Encode()}).String()
 	}
 	if h := settings["samlogin_adfs_host"]; h != "" {
 		if !strings.Contains(h, "://") {

@@ -272,3 +272,12 @@ func TestStatusFits100Columns(t *testing.T) {
 		t.Errorf("table:\n%s", out)
 	}
 }
+
+// The Issuer goes to AWS and into the console URL: no user info, and only
+// the query parameters that say which relying party.
+func TestIssuerOfKeepsNoSecret(t *testing.T) {
+	got := issuerOf(map[string]string{"samlogin_idp_url": "https://alice:UIPASS@sso.example.com/saml2/idp/SSOService.php?spentityid=urn:amazon:webservices&AuthState=st-SECRET"})
+	if want := "https://sso.example.com/saml2/idp/SSOService.php?spentityid=urn%3Aamazon%3Awebservices"; got != want {
+		t.Errorf("issuerOf = %q, want %q", got, want)
+	}
+}

@@ -90,6 +90,9 @@ func New(cfg Config, deps idp.Deps) (*Driver, error) {
 	if err := idp.CheckURL(u); err != nil {
 		return nil, fmt.Errorf("form: sign-in URL: %w", err)
 	}
+	if u.User != nil {
+		return nil, errors.New("form: the sign-in URL holds a user name or password: give the user name with --username, the password at the prompt")
+	}
 	if cfg.MaxSteps < 0 {
 		return nil, fmt.Errorf("form: MaxSteps %d is negative", cfg.MaxSteps)
 	}

@@ -3,6 +3,8 @@ package form
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"net/http"
 	"log/slog"
 	"strings"
 	"testing"
@@ -84,5 +86,44 @@ func TestAllowedHostGetsThePassword(t *testing.T) {
 	got := h.Carrying(hostilePassword)
 	if len(got) != 1 || got[0].Server != "evil" || got[0].Method != "POST" || got[0].Query != "" {
 		t.Errorf("password sent in %v, want one POST body to the allowed host", got)
+	}
+}
+
+// The debug log shows the values of a few fields (the user name, under its
+// usual names), but never of the field that carries the password or the
+// code, whatever the portal names it.
+func TestDebugRedactsSecretFieldsByRole(t *testing.T) {
+	srv, _ := pageServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		switch n {
+		case 1:
+			fmt.Fprint(w, `<form method="post" action="/login"><input name="username"><input type="password" name="login"></form>`)
+		case 2:
+			fmt.Fprint(w, `<form method="post" action="/code"><input name="user" autocomplete="one-time-code"></form>`)
+		default:
+			fmt.Fprint(w, `<form method="post" action="https://signin.aws.amazon.com/saml"><input type="hidden" name="SAMLResponse" value="c2FtbA=="></form>`)
+		}
+	})
+	var logBuf bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logBuf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	d := newDriver(t, Config{URL: srv.URL + "/start"}, nil, log)
+	_, err := d.Login(t.Context(), idp.LoginInput{Username: "alice", Password: secret.New("S3cretPW-login"), MFACode: secret.New("775533")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := logBuf.String()
+	if strings.Contains(out, "S3cretPW-login") || strings.Contains(out, "775533") {
+		t.Errorf("the debug log holds a secret:\n%s", out)
+	}
+	if !strings.Contains(out, "login=[redacted]") || !strings.Contains(out, "username=alice") || !strings.Contains(out, "user=[redacted]") {
+		t.Errorf("the debug log does not show the redaction expected:\n%s", out)
+	}
+}
+
+// A sign-in URL with user info is refused: the password would be stored
+// in the profile and sent wherever the URL goes.
+func TestNewRefusesUserInfo(t *testing.T) {
+	_, err := New(Config{URL: "https://alice:UIPASS@idp.example.com/start"}, idp.Deps{Client: newClient(t, nil)})
+	if err == nil || !strings.Contains(err.Error(), "holds a user name or password") || strings.Contains(err.Error(), "UIPASS") {
+		t.Fatalf("err = %v", err)
 	}
 }

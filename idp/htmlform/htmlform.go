@@ -362,7 +362,24 @@ func SubmitSecret(ctx context.Context, c *http.Client, route *idp.Route, f *Form
 	if err := CheckSecret(route, f, what); err != nil {
 		return nil, err
 	}
-	return Submit(ctx, c, f, v)
+	return Submit(idp.WithSecretFields(ctx, secretInputs(f, what)...), c, f, v)
+}
+
+// secretInputs are the fields of f that hold what: its password inputs,
+// and, for a code, its visible text inputs too. The debug log redacts their
+// values whatever their names.
+func secretInputs(f *Form, what string) []string {
+	var names []string
+	for _, in := range f.Inputs {
+		switch {
+		case in.Name == "" || in.Hidden:
+		case in.Type == "password":
+			names = append(names, in.Name)
+		case what != "password" && !in.IsButton() && in.Type != "checkbox" && in.Type != "radio" && in.Type != "select":
+			names = append(names, in.Name)
+		}
+	}
+	return names
 }
 
 // setReferrer sets Origin (POST) and Referer as a browser with the default
