@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/net/idna"
 	"golang.org/x/net/publicsuffix"
 
 	"github.com/samlogin/samlogin/internal/nettrust"
@@ -74,6 +75,21 @@ func AllowedHost(v string) (string, error) {
 		return "", fmt.Errorf("--idp-allow-host %q: give one host name, such as login.corp.example.com", v)
 	}
 	return h, nil
+}
+
+// DisplayHost is the host of u as a prompt or a message shows it: in its
+// ASCII (punycode) form, so that a look-alike name (Cyrillic letters, a
+// bidi override) shows as what it is, and cleaned of anything a terminal
+// would act on.
+func DisplayHost(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	h := u.Hostname()
+	if a, err := idna.ToASCII(h); err == nil {
+		h = a
+	}
+	return CleanTextN(h, 255)
 }
 
 // IdPHost is the host of the IdP the route was made for.

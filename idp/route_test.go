@@ -132,3 +132,20 @@ func TestCookieJarPublicSuffix(t *testing.T) {
 		t.Errorf("login.corp.co.uk gets %v, want the corp.co.uk cookie only", got)
 	}
 }
+
+func TestDisplayHost(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://sso.corp.example.com/x": "sso.corp.example.com",
+		"https://xn--80ak6aa92e.com/":    "xn--80ak6aa92e.com",
+		"https://аpple.com/":             "xn--pple-43d.com", // a Cyrillic а
+		"http://127.0.0.1:8080/":         "127.0.0.1",
+	} {
+		if got := DisplayHost(mustURL(t, in)); got != want {
+			t.Errorf("DisplayHost(%s) = %q, want %q", in, got, want)
+		}
+	}
+	u := &url.URL{Scheme: "https", Host: "evil\u202ecom.example"}
+	if got := DisplayHost(u); strings.ContainsRune(got, '\u202e') {
+		t.Errorf("DisplayHost kept a bidi override: %q", got)
+	}
+}

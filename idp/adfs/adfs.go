@@ -251,7 +251,7 @@ func (s *session) login(ctx context.Context, p *htmlform.Page, lf *loginForm) (*
 		if s.d.deps.Prompt == nil {
 			return nil, fmt.Errorf("adfs: %s: %w: a password is needed", stepLogin, idp.ErrNoPrompt)
 		}
-		pw, err := s.d.deps.Prompt.Secret("Password for " + s.in.Username + " at " + lf.form.Action.Hostname())
+		pw, err := s.d.deps.Prompt.Secret("Password for " + s.in.Username + " at " + idp.DisplayHost(lf.form.Action))
 		if err != nil {
 			return nil, fmt.Errorf("adfs: %s: %w", stepLogin, err)
 		}

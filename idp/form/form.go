@@ -255,7 +255,7 @@ func (w *walk) login(ctx context.Context, page *htmlform.Page, f *htmlform.Form)
 		if user != "" {
 			msg = "Password for " + user
 		}
-		msg += " at " + f.Action.Hostname()
+		msg += " at " + idp.DisplayHost(f.Action)
 		var err error
 		if password, err = w.askSecret(stepLogin, msg, "password"); err != nil {
 			return nil, "", err
