@@ -46,8 +46,8 @@ func checkFolder(path, what, dir string) error {
 }
 
 // resolveChecked follows path's symbolic links one by one (as the kernel
-// does), checking the folder each link sits in, then the final file and
-// its folder.
+// does), checking the folder each link and each folder on the way sits in,
+// then the final file and its folder.
 func resolveChecked(path string) (string, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -89,6 +89,13 @@ func resolveChecked(path string) (string, error) {
 			return "", err
 		}
 		if fi.Mode()&fs.ModeSymlink == 0 {
+			// A folder on the way that anyone can write to lets anyone
+			// rename what follows away and put their own in its place.
+			if strings.Trim(rest, "/") != "" {
+				if err := checkFolder(path, "the folder "+next, resolved); err != nil {
+					return "", err
+				}
+			}
 			resolved = next
 			continue
 		}

@@ -4,6 +4,7 @@ package atomicfile
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -208,3 +209,33 @@ func TestEnsurePrivateDir(t *testing.T) {
 }
 
 func errOf2(_ os.FileMode, _ bool, err error) error { return err }
+
+// A folder higher on the way, open to anyone without the sticky bit, is
+// refused too: anyone could rename the folder below it away and put their
+// own (with their own config) in its place.
+func TestResolveWorldWritableAncestor(t *testing.T) {
+	dir := t.TempDir()
+	open := filepath.Join(dir, "ww")
+	aws := filepath.Join(open, "aws")
+	if err := os.MkdirAll(aws, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(open, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "dotaws")
+	if err := os.Symlink(aws, link); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Resolve(filepath.Join(link, "credentials"))
+	var ue *UnsafePathError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "the folder "+aws+" is in "+open+", a folder anyone can write to") {
+		t.Fatalf("err = %v", err)
+	}
+	if err := os.Chmod(open, 0o777|fs.ModeSticky); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Resolve(filepath.Join(link, "credentials")); err != nil {
+		t.Errorf("with the sticky bit: %v", err)
+	}
+}
