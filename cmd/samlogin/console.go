@@ -76,9 +76,9 @@ their console sessions, at one hour.
 The URL signs whoever opens it in for 15 minutes: treat it as a secret.
 samlogin never logs it, and writes it to no file. Without --print, the
 browser gets it from samlogin itself: a one-shot page on 127.0.0.1 (a random
-port and an unguessable path, answered once, then closed), so the URL is
-neither on disk nor on the opener's command line. console waits up to 2m
-for the browser to ask for it.`,
+port and an unguessable path, answered once, then closed; on Linux only to
+a process of yours), so the sign-in URL is neither on disk nor on the
+opener's command line. console waits up to 2m for the browser to ask for it.`,
 		Example: `  samlogin console --profile prod-admin
   samlogin console --profile prod-admin --destination https://console.aws.amazon.com/s3/home --duration 8h
   samlogin console --profile prod-deploy --print`,
@@ -195,6 +195,9 @@ func runConsole(ctx context.Context, env *Env, o *consoleOptions) error {
 	}
 	if err := rs.Wait(ctx); err != nil {
 		return fmt.Errorf("console: %w", err)
+	}
+	if uids := rs.Refused(); len(uids) > 0 {
+		fmt.Fprintf(env.Stderr, "samlogin: warning: a process of another user (uid %d) asked for the console page and was refused: someone on this machine watches for sign-in links\n", uids[0])
 	}
 	fmt.Fprintf(env.Stderr, "samlogin: opened the AWS console for profile %s in your browser\n", profile)
 	return nil

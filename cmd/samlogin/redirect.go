@@ -9,6 +9,8 @@ import (
 	"html"
 	"net"
 	"net/http"
+	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -32,7 +34,12 @@ type redirectServer struct {
 	page   secret.String
 	once   sync.Once
 	served chan struct{}
+
+	mu      sync.Mutex
+	refused []int // uids of other users' processes that asked for the page
 }
+
+type connKey struct{}
 
 // serveRedirect starts the server for u.
 func serveRedirect(u secret.String) (*redirectServer, error) {
@@ -50,7 +57,8 @@ func serveRedirect(u secret.String) (*redirectServer, error) {
 		page:   secret.New(redirectPage(u)),
 		served: make(chan struct{}),
 	}
-	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second,
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context { return context.WithValue(ctx, connKey{}, c) }}
 	go func() { _ = s.srv.Serve(ln) }()
 	return s, nil
 }
@@ -74,6 +82,17 @@ func (s *redirectServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet || r.URL.Path != s.path || r.Host != s.ln.Addr().String() {
 		http.NotFound(w, r)
 		return
+	}
+	// Where the system says who asked (Linux), another user's process
+	// that read the URL off the opener's command line gets nothing.
+	if c, ok := r.Context().Value(connKey{}).(net.Conn); ok {
+		if uid, ok := peerUID(c.LocalAddr(), c.RemoteAddr()); ok && uid != os.Geteuid() {
+			s.mu.Lock()
+			s.refused = append(s.refused, uid)
+			s.mu.Unlock()
+			http.NotFound(w, r)
+			return
+		}
 	}
 	first := false
 	s.once.Do(func() { first = true })
@@ -109,6 +128,14 @@ func (s *redirectServer) Wait(ctx context.Context) error {
 		}
 		return fmt.Errorf("wait for the browser: %w", ctx.Err())
 	}
+}
+
+// Refused returns the uids of other users' processes that asked for the
+// page and were refused (Linux only).
+func (s *redirectServer) Refused() []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.refused)
 }
 
 // Close stops the server: a response being written is finished (bounded),
