@@ -1,0 +1,172 @@
+package form
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/samlogin/samlogin/idp"
+	"github.com/samlogin/samlogin/idp/htmlform"
+)
+
+// ruleCase is a test page and what the walk must make of it.
+type ruleCase struct {
+	file       string // in testdata/, or ../htmlform/testdata/
+	url        string // where the page was served
+	lastSecret string // what the request that fetched it carried
+	password   string // the password field posted before ("" = none)
+	rule       string
+	check      func(t *testing.T, p *htmlform.Page, h *hit)
+}
+
+var ruleCases = []ruleCase{
+	{file: "ssp-saml-post-alice.html", rule: "saml-response"},
+	{file: "empty-saml.html", rule: "empty-saml-response"},
+	{file: "duo-prompt-v4.html", url: "https://api-0123abcd.duosecurity.com/frame/frame/v4/auth/prompt?sid=frameless-0a1b", rule: "unsupported-mfa", check: what("Duo")},
+	// Duo's newer prompts are told by Duo's host, whatever their path.
+	{file: "duo-prompt-v4.html", url: "https://api-0123abcd.duosecurity.com/frame/v5/auth/prompt?sid=pwl-0a1b", rule: "unsupported-mfa", check: what("Duo")},
+	{file: "duo-redirect.html", lastSecret: "password", rule: "unsupported-mfa", check: what("Duo")},
+	{file: "duo-iframe.html", rule: "unsupported-mfa", check: what("Duo")},
+	{file: "okta-verify.html", rule: "unsupported-mfa", check: what("Okta Verify")},
+	{file: "webauthn.html", rule: "unsupported-mfa", check: what("a security key or passkey (WebAuthn)")},
+	{file: "passcode-secret.html", password: "password", rule: "second-secret", check: field("passcode")},
+	{file: "ssp-login.html", rule: "password-form"},
+	{file: "passkey-autofill-login.html", rule: "password-form"},
+	{file: "error-plain-p.html", password: "password", lastSecret: "password", rule: "password-form",
+		check: func(t *testing.T, p *htmlform.Page, h *hit) {
+			if got := rejectionMessage(p, h.form); got != "Invalid username or password" {
+				t.Errorf("rejection message %q", got)
+			}
+		}},
+	{file: "llng-login-trmsg.html", password: "password", lastSecret: "password", rule: "password-form",
+		check: func(t *testing.T, p *htmlform.Page, h *hit) {
+			err := rejected(stepLogin, idp.ErrRejected, p, h.form)
+			if want := "form: submit login form: the identity provider rejected the username or password (its message code 5)"; err.Error() != want {
+				t.Errorf("err = %q\nwant  %q", err, want)
+			}
+		}},
+	{file: "llng-2fchoice.html", lastSecret: "password", rule: "method-choice", check: choices("sf", "totp", "", "webauthn", "")},
+	{file: "keycloak-select-factor.html", rule: "method-choice", check: choices("secondaf", "otp", "otp", "sms", "sms")},
+	{file: "radio-choice.html", rule: "method-choice",
+		check: choices("method", "otp", "Authenticator app", "email", "Email a code", "sms", "Text message")},
+	{file: "link-choice.html", url: "https://sso.example.com/2fa", rule: "method-choice",
+		check: choices("preferProvider", "google", "google", "email", "email")},
+	{file: "username-first.html", rule: "username-form", check: field("identifier")},
+	{file: "mfa-code.html", lastSecret: "password", rule: "code-form", check: field("otp")},
+	{file: "llng-totp.html", lastSecret: "password", rule: "code-form", check: field("code")},
+	{file: "llng-error-page.html", lastSecret: "verification code", rule: "rejected",
+		check: func(t *testing.T, p *htmlform.Page, _ *hit) {
+			if got := rejectionMessage(p, nil); got != "Your code is invalid" {
+				t.Errorf("message %q", got)
+			}
+		}},
+	// The same page, not after a secret: not a rejection.
+	{file: "llng-error-page.html", rule: "unknown-page"},
+	{file: "pingfed-post.html", rule: "auto-submit"},
+	{file: "script-hidden-button.html", rule: "auto-submit"},
+	{file: "noscript-form.html", rule: "noscript-form", check: func(t *testing.T, _ *htmlform.Page, h *hit) {
+		if got := h.form.Action.String(); got != "https://sso.example.com/next" {
+			t.Errorf("action %s", got)
+		}
+	}},
+	{file: "meta-refresh.html", rule: "meta-refresh", check: func(t *testing.T, _ *htmlform.Page, h *hit) {
+		if got := h.link.String(); got != "https://sso.example.com/sso/continue?state=st-5" {
+			t.Errorf("link %s", got)
+		}
+	}},
+	{file: "js-only.html", rule: "needs-javascript"},
+	{file: "ssp-error-unknown-sp.html", rule: "unknown-page"},
+}
+
+// TestRules reads each test page and checks the rule that answers it;
+// every rule has a page.
+func TestRules(t *testing.T) {
+	seen := map[string]bool{}
+	for _, tc := range ruleCases {
+		t.Run(tc.file+"/"+tc.rule, func(t *testing.T) {
+			u := tc.url
+			if u == "" {
+				u = "https://sso.example.com/page"
+			}
+			d := newDriver(t, Config{URL: "https://sso.example.com/start"}, nil, nil)
+			p, err := htmlform.Parse([]byte(readTestdata(t, tc.file)), mustURL(t, u), 200)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := &walk{d: d, lastSecret: tc.lastSecret, passwordField: tc.password, step: stepOpen}
+			r, h := w.rule(p)
+			if r.name != tc.rule {
+				t.Fatalf("rule %s, want %s", r.name, tc.rule)
+			}
+			seen[r.name] = true
+			if tc.check != nil {
+				tc.check(t, p, h)
+			}
+		})
+	}
+	for _, r := range rules {
+		if !seen[r.name] {
+			t.Errorf("rule %s has no test page", r.name)
+		}
+	}
+}
+
+func what(name string) func(*testing.T, *htmlform.Page, *hit) {
+	return func(t *testing.T, _ *htmlform.Page, h *hit) {
+		if h.what != name {
+			t.Errorf("unsupported %q, want %q", h.what, name)
+		}
+	}
+}
+
+func field(name string) func(*testing.T, *htmlform.Page, *hit) {
+	return func(t *testing.T, _ *htmlform.Page, h *hit) {
+		if h.field.Name != name {
+			t.Errorf("field %q, want %q", h.field.Name, name)
+		}
+	}
+}
+
+// choices checks the field and the value, label pairs offered.
+func choices(name string, valueLabels ...string) func(*testing.T, *htmlform.Page, *hit) {
+	return func(t *testing.T, _ *htmlform.Page, h *hit) {
+		var got []string
+		for _, c := range h.choices {
+			if c.name != name {
+				t.Errorf("choice %+v: field %q, want %q", c, c.name, name)
+			}
+			got = append(got, c.value, c.label)
+		}
+		if d := cmp.Diff(valueLabels, got); d != "" {
+			t.Errorf("choices (-want +got):\n%s", d)
+		}
+	}
+}
+
+// TestRuleOrderDocumented: the package documentation lists the rules in
+// the table's order.
+func TestRuleOrderDocumented(t *testing.T) {
+	doc, _, _ := strings.Cut(readTestdata(t, "../form.go"), "package form")
+	last := -1
+	for _, r := range rules {
+		i := strings.Index(doc, " "+r.name+":")
+		if j := strings.Index(doc, " "+r.name+","); i < 0 {
+			i = j
+		}
+		if i < 0 || i < last {
+			t.Errorf("rule %s is not documented in order in form.go", r.name)
+		}
+		last = max(last, i)
+	}
+}
+
+func mustURL(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
