@@ -133,7 +133,8 @@ var errorSelectors = []string{
 // idp.CleanText (one line, no control characters or escape sequences, no
 // token, at most idp.MaxText runes), or "". Elements hidden by attribute
 // or inline style (client-side validation messages waiting to be shown)
-// are skipped.
+// are skipped, and so are those whose only words are a link's or a
+// button's (LemonLDAP::NG's #error holds only "Go to portal").
 func errorMessage(page *htmlform.Page) string {
 	if page == nil || page.Doc == nil {
 		return ""
@@ -141,8 +142,8 @@ func errorMessage(page *htmlform.Page) string {
 	for _, sel := range errorSelectors {
 		msg := ""
 		page.Doc.Find(sel).EachWithBreak(func(_ int, s *goquery.Selection) bool {
-			if hidden(s) {
-				return true
+			if hidden(s) || visibleText(s.Clone().Find("a, button").Remove().End()) == "" {
+				return true // hidden, or only a link's or a button's words ("Go to portal")
 			}
 			msg = idp.CleanText(visibleText(s))
 			return msg == ""

@@ -77,8 +77,33 @@ var ruleCases = []ruleCase{
 		}
 	}},
 	{file: "js-only.html", rule: "needs-javascript"},
+
+	// Captured from LemonLDAP::NG 2.16.1 by the project's test bed (llng/README.md).
+	{file: "llng/login.html", url: llngURL, rule: "password-form"},
+	{file: "llng/wrong-password.html", url: llngURL, password: "password", lastSecret: "password", rule: "password-form",
+		check: func(t *testing.T, p *htmlform.Page, h *hit) {
+			err := rejected(stepLogin, idp.ErrRejected, p, h.form)
+			if want := "form: submit login form: the identity provider rejected the username or password (its message code 5)"; err.Error() != want {
+				t.Errorf("err = %q\nwant  %q", err, want)
+			}
+		}},
+	{file: "llng/choice.html", url: llngURL, lastSecret: "password", rule: "method-choice", check: choices("sf", "totp", "TOTP", "ext", "Fixed code")},
+	{file: "llng/totp-code.html", url: llngURL, lastSecret: "password", rule: "code-form", check: field("code")},
+	{file: "llng/choice-totp-code.html", url: llngURL, rule: "code-form", check: field("code")},
+	{file: "llng/choice-ext-code.html", url: llngURL, rule: "code-form", check: field("code")},
+	{file: "llng/totp-wrong-code.html", url: llngURL, lastSecret: "verification code", rule: "rejected",
+		check: func(t *testing.T, p *htmlform.Page, _ *hit) {
+			err := rejected(stepCode, idp.ErrMFARejected, p, nil)
+			if want := "form: submit verification code: the identity provider rejected the second factor (its message code 96)"; err.Error() != want {
+				t.Errorf("err = %q\nwant  %q", err, want)
+			}
+		}},
+	{file: "llng/autopost.html", url: llngURL, rule: "saml-response"},
 	{file: "ssp-error-unknown-sp.html", rule: "unknown-page"},
 }
+
+// llngURL is where the test bed's LemonLDAP::NG portal served its pages.
+const llngURL = "http://127.0.0.1:18080/"
 
 // TestRules reads each test page and checks the rule that answers it;
 // every rule has a page.
@@ -90,7 +115,11 @@ func TestRules(t *testing.T) {
 			if u == "" {
 				u = "https://sso.example.com/page"
 			}
-			d := newDriver(t, Config{URL: "https://sso.example.com/start"}, nil, nil)
+			start := "https://sso.example.com/start"
+			if strings.HasPrefix(u, llngURL) {
+				start = llngURL
+			}
+			d := newDriver(t, Config{URL: start}, nil, nil)
 			p, err := htmlform.Parse([]byte(readTestdata(t, tc.file)), mustURL(t, u), 200)
 			if err != nil {
 				t.Fatal(err)
