@@ -1,6 +1,8 @@
 package form
 
 import (
+	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -198,4 +200,57 @@ func mustURL(t *testing.T, s string) *url.URL {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// TestHandOvers follows the hand-over pages as a browser without a user
+// would, and checks what was sent: the hidden button of a form a script
+// submits, the <noscript> form, the refresh.
+func TestHandOvers(t *testing.T) {
+	var got []string
+	srv, _ := pageServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		r.ParseForm()
+		got = append(got, r.Method+" "+r.URL.RequestURI()+" "+r.PostForm.Encode())
+		switch r.URL.Path {
+		case "/start":
+			fmt.Fprint(w, readTestdata(t, "script-hidden-button.html"))
+		case "/handover":
+			fmt.Fprint(w, readTestdata(t, "noscript-form.html"))
+		case "/next":
+			fmt.Fprint(w, readTestdata(t, "meta-refresh.html"))
+		case "/sso/continue":
+			fmt.Fprint(w, `<form method="post" action="https://signin.aws.amazon.com/saml"><input type="hidden" name="SAMLResponse" value="PHNhbWw+"></form>`)
+		}
+	})
+	d := newDriver(t, Config{URL: srv.URL + "/start"}, nil, nil)
+	saml, err := d.Login(t.Context(), idp.LoginInput{Username: "alice"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saml.Reveal() != "PHNhbWw+" {
+		t.Errorf("SAMLResponse %q", saml.Reveal())
+	}
+	want := []string{
+		"GET /start ",
+		"POST /handover RelayState=rs&continue=Continue&state=st-3", // the button a script hides is sent
+		"POST /next state=st-4",
+		"GET /sso/continue?state=st-5 ",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("requests (-want +got):\n%s", d)
+	}
+}
+
+// TestHandOverLoop: a refresh to the same page again is a loop, not a hang.
+func TestHandOverLoop(t *testing.T) {
+	srv, n := pageServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		fmt.Fprint(w, `<title>Wait</title><meta http-equiv="refresh" content="0;url=/again">`)
+	})
+	d := newDriver(t, Config{URL: srv.URL + "/start"}, nil, nil)
+	_, err := d.Login(t.Context(), idp.LoginInput{Username: "alice"})
+	if err == nil || !strings.Contains(err.Error(), "a loop") {
+		t.Fatalf("err = %v, want a loop", err)
+	}
+	if n.Load() != 2 {
+		t.Errorf("%d requests, want 2", n.Load())
+	}
 }
