@@ -22,6 +22,7 @@ type choice struct {
 	name   string   // the field it is sent in
 	button bool     // a submit button: sent as the clicked button
 	link   *url.URL // a link that carries the method: opened
+	preset bool     // checked or selected by the page
 }
 
 // id is how the method is named when it has no label: its value, else its
@@ -77,12 +78,12 @@ func formChoices(f *htmlform.Form) []choice {
 			if radios[in.Name] == nil {
 				order = append(order, in.Name)
 			}
-			radios[in.Name] = append(radios[in.Name], choice{label: in.Label, value: in.Value, name: in.Name})
+			radios[in.Name] = append(radios[in.Name], choice{label: in.Label, value: in.Value, name: in.Name, preset: in.Checked})
 		case "select":
 			var cs []choice
 			for _, o := range in.Options {
 				if o.Value != "" {
-					cs = append(cs, choice{label: o.Label, value: o.Value, name: in.Name})
+					cs = append(cs, choice{label: o.Label, value: o.Value, name: in.Name, preset: o.Selected})
 				}
 			}
 			if len(cs) >= 2 {
@@ -112,7 +113,7 @@ func formChoices(f *htmlform.Form) []choice {
 // choosing a method.
 func cancels(in htmlform.Input) bool {
 	s := strings.ToLower(in.Name + " " + in.Value + " " + in.Label)
-	for _, w := range []string{"cancel", "back", "logout", "abort", "abbrechen", "annuler"} {
+	for _, w := range []string{"cancel", "back", "logout", "abort", "reject", "decline", "deny", "abbrechen", "annuler"} {
 		if strings.Contains(s, w) {
 			return true
 		}
@@ -218,7 +219,8 @@ func choiceKey(h *hit) string {
 	return idp.ShortURL(h.choices[0].link) + "#" + h.choices[0].name
 }
 
-// pick is the method in.MFAMethod names, else the user's pick.
+// pick is the method in.MFAMethod names, else the one the page already
+// checked or selected (a consent page's default), else the user's pick.
 func (w *walk) pick(cs []choice) (choice, error) {
 	if want := strings.TrimSpace(w.in.MFAMethod); want != "" {
 		if c, ok := matchMethod(cs, want); ok {
@@ -226,6 +228,9 @@ func (w *walk) pick(cs []choice) (choice, error) {
 		}
 		return choice{}, fmt.Errorf("form: %s: --mfa-method %q matches none of the methods the portal offers: %s",
 			stepChoose, idp.CleanTextN(want, 60), describe(cs))
+	}
+	if i := slices.IndexFunc(cs, func(c choice) bool { return c.preset }); i >= 0 {
+		return cs[i], nil // the page's own pick, as a browser would send it
 	}
 	if w.d.deps.Prompt == nil {
 		return choice{}, fmt.Errorf("form: %s: %w: pick one of the methods the portal offers with --mfa-method: %s",

@@ -18,8 +18,8 @@
 //     rejection (*idp.RejectedError, idp.ErrRejected): never posted twice;
 //   - method-choice: a form whose submission needs a choice (named submit
 //     buttons, a radio group, a select) or links that each carry a method:
-//     LoginInput.MFAMethod picks by value, name or label, else the
-//     Prompter's Select;
+//     LoginInput.MFAMethod picks by value, name or label, else the option
+//     the page checked or selected, else the Prompter's Select;
 //   - username-form, code-form: a form with one visible text input asks for
 //     the username alone (named like one) or for a one-time code
 //     (LoginInput.MFACode, tried once, else the Prompter);
@@ -34,7 +34,7 @@
 //     URL, with the page's own error message when one can be found.
 //
 // A form with named submit buttons is always sent with one of them, as a
-// browser does. The password and codes are only ever posted on the
+// browser does: the first that does not cancel, reject or go back. The password and codes are only ever posted on the
 // driver's idp.Route: by POST, to the site of Config.URL or a host in
 // Config.AllowHosts; a form that would send them elsewhere, or in a URL,
 // ends the walk before the user is asked for them.

@@ -94,17 +94,26 @@ func formKey(f *htmlform.Form, field htmlform.Input) string {
 	return idp.ShortURL(f.Action) + "#" + field.Name
 }
 
-// addDefaultButton adds what a browser sends when the user presses Enter:
-// the name and value of the form's first submit button, if it has a name.
+// addDefaultButton adds the button a person would click: the form's first
+// submit button that does not cancel, reject or go back (see cancels), else
+// its first one, as a browser does when the user presses Enter. Its name
+// and value are sent if it has a name.
 func addDefaultButton(f *htmlform.Form, v url.Values) {
-	for _, in := range f.Inputs {
+	var first *htmlform.Input
+	for i, in := range f.Inputs {
 		if in.Disabled || (in.Type != "submit" && in.Type != "image") {
 			continue
 		}
-		if in.Type == "submit" && in.Name != "" {
-			v.Add(in.Name, in.Value)
+		if first == nil {
+			first = &f.Inputs[i]
 		}
-		return
+		if !cancels(in) {
+			first = &f.Inputs[i]
+			break
+		}
+	}
+	if first != nil && first.Type == "submit" && first.Name != "" {
+		v.Add(first.Name, first.Value)
 	}
 }
 

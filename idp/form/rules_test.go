@@ -55,6 +55,10 @@ var ruleCases = []ruleCase{
 		check: choices("method", "otp", "Authenticator app", "email", "Email a code", "sms", "Text message")},
 	{file: "link-choice.html", url: "https://sso.example.com/2fa", rule: "method-choice",
 		check: choices("preferProvider", "google", "google", "email", "email")},
+	{file: "consent-radio-default.html", rule: "method-choice", check: choices("_shib_idp_consentOptions",
+		"_shib_idp_doNotRememberConsent", "Ask me again at next login",
+		"_shib_idp_rememberConsent", "Ask me again if information to be provided to this service changes",
+		"_shib_idp_globalConsent", "Do not ask me again")},
 	{file: "username-first.html", rule: "username-form", check: field("identifier")},
 	{file: "mfa-code.html", lastSecret: "password", rule: "code-form", check: field("otp")},
 	{file: "llng-totp.html", lastSecret: "password", rule: "code-form", check: field("code")},
@@ -252,5 +256,33 @@ func TestHandOverLoop(t *testing.T) {
 	}
 	if n.Load() != 2 {
 		t.Errorf("%d requests, want 2", n.Load())
+	}
+}
+
+// TestPresetChoice: a radio group the page has already checked (a consent
+// page's default) is sent as it is, with the button that goes on, not the
+// first one (Reject); --mfa-method still picks another.
+func TestPresetChoice(t *testing.T) {
+	for _, tc := range []struct{ method, want string }{
+		{"", "_eventId_proceed=Accept&_shib_idp_consentOptions=_shib_idp_rememberConsent"},
+		{"do not ask me again", "_eventId_proceed=Accept&_shib_idp_consentOptions=_shib_idp_globalConsent"},
+	} {
+		var got string
+		srv, _ := pageServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			r.ParseForm()
+			if r.Method == http.MethodPost {
+				got = r.PostForm.Encode()
+				fmt.Fprint(w, `<form method="post" action="https://signin.aws.amazon.com/saml"><input type="hidden" name="SAMLResponse" value="PHNhbWw+"></form>`)
+				return
+			}
+			fmt.Fprint(w, readTestdata(t, "consent-radio-default.html"))
+		})
+		d := newDriver(t, Config{URL: srv.URL + "/start"}, nil, nil)
+		if _, err := d.Login(t.Context(), idp.LoginInput{Username: "alice", MFAMethod: tc.method}); err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("--mfa-method %q: posted %q, want %q", tc.method, got, tc.want)
+		}
 	}
 }
