@@ -64,13 +64,13 @@ func matchChoice(w *walk, p *htmlform.Page) *hit {
 }
 
 // formChoices lists what f's submission chooses between: its first radio
-// group or select with two options or more, else its named submit buttons
-// (but the ones that cancel or go back).
+// group or select with two options or more (not a language picker), else
+// its named submit buttons (but the ones that cancel or go back).
 func formChoices(f *htmlform.Form) []choice {
 	radios := map[string][]choice{}
 	var order []string
 	for _, in := range f.Inputs {
-		if in.Disabled || in.Name == "" {
+		if in.Disabled || in.Name == "" || languageKey(in.Name) {
 			continue
 		}
 		switch in.Type {
@@ -180,11 +180,17 @@ func differingKey(cs []choice) string {
 		}
 		key = k
 	}
-	l := strings.ToLower(key)
-	if strings.Contains(l, "lang") || strings.Contains(l, "locale") {
+	if languageKey(key) {
 		return ""
 	}
 	return key
+}
+
+// languageKey reports whether a field or query key picks the page's
+// language, which is no sign-in method.
+func languageKey(k string) bool {
+	l := strings.ToLower(k)
+	return strings.Contains(l, "lang") || strings.Contains(l, "locale")
 }
 
 // actChoose sends the method LoginInput.MFAMethod names, or the one the

@@ -70,6 +70,7 @@ var ruleCases = []ruleCase{
 		}},
 	// The same page, not after a secret: not a rejection.
 	{file: "llng-error-page.html", rule: "unknown-page"},
+	{file: "error-language-select.html", lastSecret: "verification code", rule: "rejected"},
 	{file: "pingfed-post.html", rule: "auto-submit"},
 	{file: "script-hidden-button.html", rule: "auto-submit"},
 	{file: "noscript-form.html", rule: "noscript-form", check: func(t *testing.T, _ *htmlform.Page, h *hit) {
