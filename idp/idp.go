@@ -85,6 +85,9 @@ var (
 	// ErrUnsupportedMFA: an additional-authentication method samlogin cannot
 	// drive yet (Duo, ...). Exit 1.
 	ErrUnsupportedMFA = errors.New("unsupported additional-authentication method")
+	// ErrNeedsBrowser: a page that only a browser running its scripts can
+	// go on from (exit 1).
+	ErrNeedsBrowser = errors.New("the page needs a browser")
 	// ErrNoPrompt: an input is missing and the user cannot be asked (exit 2).
 	ErrNoPrompt = errors.New("cannot prompt")
 	// ErrCancelled: the user cancelled a prompt (exit 3).
@@ -98,11 +101,17 @@ type RejectedError struct {
 	// Message is the IdP's own words, e.g. "Incorrect user ID or
 	// password.". Error prints it through CleanText.
 	Message string
+	// Code is the IdP's message code when the page shows no words, only a
+	// code that its scripts translate (LemonLDAP::NG's trmsg="5").
+	Code string
 }
 
 func (e *RejectedError) Error() string {
 	msg := CleanText(e.Message)
 	if msg == "" {
+		if code := CleanTextN(e.Code, 32); code != "" {
+			return fmt.Sprintf("%v (its message code %s)", e.Kind, code)
+		}
 		return e.Kind.Error()
 	}
 	return fmt.Sprintf("%v: %q", e.Kind, msg)
@@ -137,3 +146,26 @@ func (e *PageError) Error() string {
 	}
 	return msg
 }
+
+// BrowserPageError is a page that only a browser can go on from: one whose
+// scripts must run (Kind ErrNeedsBrowser), or a second factor that no form
+// answers, such as Duo, Okta Verify or a passkey (Kind ErrUnsupportedMFA,
+// What naming it). errors.Is(err, Kind) holds.
+type BrowserPageError struct {
+	Kind   error
+	What   string // "Duo", "Okta Verify"...; for ErrUnsupportedMFA
+	Driver string // "the form driver"
+	Step   string
+	Title  string // the page's <title>
+	URL    string // ShortURL of the page
+}
+
+func (e *BrowserPageError) Error() string {
+	where := fmt.Sprintf("page %q at %s", CleanText(e.Title), RedactURLString(e.URL))
+	if errors.Is(e.Kind, ErrUnsupportedMFA) {
+		return fmt.Sprintf("%s: %s is not supported by %s (%s)", e.Step, CleanText(e.What), e.Driver, where)
+	}
+	return fmt.Sprintf("%s: the %s needs JavaScript to go on (no form, no link, no refresh), which samlogin does not run", e.Step, where)
+}
+
+func (e *BrowserPageError) Unwrap() error { return e.Kind }

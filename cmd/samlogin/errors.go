@@ -138,6 +138,12 @@ var hinters = []func(error) string{
 		if errors.Is(err, idp.ErrMFARejected) {
 			return "the code was not resent; run samlogin again for a new one"
 		}
+		if errors.Is(err, idp.ErrUnsupportedMFA) {
+			return "choose another method with --mfa-method if the IdP offers one, or sign in with a browser and give samlogin the SAMLResponse with --assertion-file"
+		}
+		if errors.Is(err, idp.ErrNeedsBrowser) {
+			return "sign in with a browser and give samlogin the SAMLResponse with --assertion-file"
+		}
 		return ""
 	},
 	func(err error) string {

@@ -35,6 +35,8 @@ func TestScripts(t *testing.T) {
 	maps.Copy(peers, startAllRolesPeers(t))
 	hostileVars, hostileCmd := startHostile(t)
 	maps.Copy(peers, hostileVars)
+	portalVars, portalCmd := startPortals(t)
+	maps.Copy(peers, portalVars)
 	sample, err := os.ReadFile("testdata/sample-samlresponse.log")
 	if err != nil {
 		t.Fatal(err)
@@ -47,6 +49,7 @@ func TestScripts(t *testing.T) {
 	params.Cmds["signins"] = cmdSignins
 	params.Cmds["pageposts"] = cmdPagePosts
 	params.Cmds["hostile"] = hostileCmd
+	params.Cmds["portal"] = portalCmd
 	testscript.Run(t, params)
 }
 

@@ -45,6 +45,7 @@ const (
 	stepCode   = "submit verification code"
 	stepPush   = "wait for approval"
 	stepChoose = "choose authentication method"
+	stepMFA    = "additional authentication"
 )
 
 // Config says which ADFS to sign in at.
@@ -204,6 +205,10 @@ func (s *session) run(ctx context.Context, p *htmlform.Page) (string, error) {
 			return v, nil
 		}
 		var err error
+		if htmlform.UnsupportedMFA(p) == htmlform.MFADuo && !s.isLoginPage(p) {
+			s.log("additional authentication", "kind", "duo", "page", idp.ShortURL(p.URL))
+			return "", duoError(p, "")
+		}
 		if m, ok := findMFA(p); ok {
 			p, err = s.mfa(ctx, p, m)
 		} else if lf, ok := findLogin(p); ok {
@@ -218,6 +223,23 @@ func (s *session) run(ctx context.Context, p *htmlform.Page) (string, error) {
 		}
 	}
 	return "", s.pageError(p, fmt.Sprintf("no SAMLResponse after %d pages", maxPages))
+}
+
+// isLoginPage reports whether p is a sign-in page of this ADFS.
+func (s *session) isLoginPage(p *htmlform.Page) bool {
+	_, ok := findLogin(p)
+	return ok
+}
+
+// duoError is samlogin's own line for Duo, in every generation: the
+// retired iframe page (method is its AuthMethod) and the Universal Prompt
+// that ADFS redirects to or whose script sends the browser there.
+func duoError(p *htmlform.Page, method string) error {
+	where := "the Universal Prompt"
+	if method != "" {
+		where = "AuthMethod " + method
+	}
+	return fmt.Errorf("adfs: %s: %w: Duo is not supported yet (%s, page %q)", stepMFA, idp.ErrUnsupportedMFA, where, p.Title)
 }
 
 func (s *session) pageError(p *htmlform.Page, detail string) error {

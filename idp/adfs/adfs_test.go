@@ -473,3 +473,18 @@ func TestNoUsername(t *testing.T) {
 		t.Errorf("requests = %d, want 0", e.srv.Count())
 	}
 }
+
+func TestDuoUniversalPromptUnsupported(t *testing.T) {
+	e := newEnv(t, idptest.ADFSOptions{MFA: idptest.MFADuoUniversal}, envOptions{})
+	_, err := e.drv.Login(context.Background(), idp.LoginInput{Username: alice, Password: secret.New(alicePW)})
+	if !errors.Is(err, idp.ErrUnsupportedMFA) {
+		t.Fatalf("err = %v, want ErrUnsupportedMFA", err)
+	}
+	want := `adfs: additional authentication: unsupported additional-authentication method: Duo is not supported yet (the Universal Prompt, page "Sign In")`
+	if err.Error() != want {
+		t.Errorf("err = %q\nwant  %q", err, want)
+	}
+	if e.srv.Count() != 1 {
+		t.Errorf("requests = %d, want 1 (nothing sent after the Duo page)", e.srv.Count())
+	}
+}

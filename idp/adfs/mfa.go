@@ -15,7 +15,7 @@ func (s *session) mfa(ctx context.Context, p *htmlform.Page, m *mfaPage) (*htmlf
 	switch k := m.kind(p); k {
 	case mfaDuo:
 		s.log("additional authentication", "kind", "duo", "auth_method", m.method)
-		return nil, fmt.Errorf("adfs: additional authentication: %w: Duo (AuthMethod %s) runs in a browser frame that samlogin cannot drive; ask for another method or sign in through a browser", idp.ErrUnsupportedMFA, orUnknown(m.method))
+		return nil, duoError(p, orUnknown(m.method))
 	case mfaChoice:
 		return s.choose(ctx, p, m)
 	case mfaCode:

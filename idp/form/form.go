@@ -2,30 +2,44 @@
 // starts an IdP-initiated sign-in to AWS and follows the portal's pages the
 // way a person with a browser would, until a page carries a SAMLResponse.
 //
-// Each page is read with htmlform and handled by the first rule that fits:
+// Each page is read with htmlform and answered by the first of an ordered
+// table of named page rules (rules.go) that matches it; --debug logs the
+// rule's name for every page. In order:
 //
-//  1. a form with a SAMLResponse input ends the walk; its value is returned
-//     (the form itself, which would post to AWS, is not submitted);
-//  2. a form with a password field gets the username and the password; its
-//     hidden fields (SimpleSAMLphp's AuthState...) are kept. The same kind
-//     of form coming back after the password was posted is a rejection
-//     (*idp.RejectedError, idp.ErrRejected): the password is never posted
-//     twice;
-//  3. a form with one visible text input and no password asks for a
-//     one-time code (LoginInput.MFACode, tried once, else the Prompter), or
-//     for the username alone when the input is named like one (a portal
-//     that asks for the username first);
-//  4. a form holding only hidden fields is an auto-submit page (a script
-//     would post it on load) and is submitted as it is;
-//  5. anything else is an *idp.PageError naming the step, the page title and
+//   - saml-response: a form with a SAMLResponse ends the walk; its value is
+//     returned (the form, which would post to AWS, is not submitted);
+//     empty-saml-response: the same field, empty, is an error;
+//   - unsupported-mfa: Duo (every generation), Okta Verify, WebAuthn:
+//     idp.ErrUnsupportedMFA, in one line;
+//   - second-secret: after the password, a different password field alone
+//     is a code typed into a password box;
+//   - password-form: username and password, the form's hidden fields kept.
+//     The password form coming back after the password was posted is a
+//     rejection (*idp.RejectedError, idp.ErrRejected): never posted twice;
+//   - method-choice: a form whose submission needs a choice (named submit
+//     buttons, a radio group, a select) or links that each carry a method:
+//     LoginInput.MFAMethod picks by value, name or label, else the option
+//     the page checked or selected, else the Prompter's Select;
+//   - username-form, code-form: a form with one visible text input asks for
+//     the username alone (named like one) or for a one-time code
+//     (LoginInput.MFACode, tried once, else the Prompter);
+//   - rejected: after a password or code, an error page (an error or alert
+//     message, a message code, or no form and a link back) is a rejection;
+//   - auto-submit, noscript-form, meta-refresh: hand-over pages are followed
+//     as a browser without a user would (a form that a script submits, a
+//     <noscript> form, a refresh);
+//   - needs-javascript: no form, link or refresh, but scripts:
+//     idp.ErrNeedsBrowser;
+//   - unknown-page: an *idp.PageError naming the step, the page title and
 //     URL, with the page's own error message when one can be found.
 //
-// The password and codes are only ever posted on the driver's idp.Route:
-// by POST, to the site of Config.URL or a host in Config.AllowHosts; a form
-// that would send them elsewhere, or in a URL, ends the walk before the user
-// is asked for them.
+// A form with named submit buttons is always sent with one of them, as a
+// browser does: the first that does not cancel, reject or go back. The password and codes are only ever posted on the
+// driver's idp.Route: by POST, to the site of Config.URL or a host in
+// Config.AllowHosts; a form that would send them elsewhere, or in a URL,
+// ends the walk before the user is asked for them.
 //
-// The walk stops after Config.MaxSteps pages, when the same auto-submit form
+// The walk stops after Config.MaxSteps pages, when the same hand-over
 // comes back (a loop), or when the context is done.
 package form
 
@@ -119,45 +133,60 @@ const (
 	stepUsername = "submit username"
 	stepCode     = "submit verification code"
 	stepAuto     = "follow auto-submit form"
+	stepRefresh  = "follow refresh"
+	stepChoose   = "choose a sign-in method"
 )
 
 // Login walks the portal's pages and returns the SAMLResponse (base64, as
 // the IdP would post it to AWS). It does not look inside it: a response
 // without roles is the caller's to report.
 func (d *Driver) Login(ctx context.Context, in idp.LoginInput) (secret.String, error) {
-	w := &walk{d: d, in: in, seen: map[string]bool{}}
-	step := stepOpen
+	w := &walk{d: d, in: in, seen: map[string]bool{}, chosen: map[string]bool{}, step: stepOpen}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, d.start.String(), nil)
 	if err != nil {
-		return secret.String{}, fail(step, err)
+		return secret.String{}, fail(w.step, err)
 	}
 	d.deps.Log.DebugContext(ctx, "form: open sign-in page", "url", idp.RedactURL(d.start))
 	resp, err := d.deps.Client.Do(req)
 	if err != nil {
-		return secret.String{}, fail(step, idp.RedactError(err))
+		return secret.String{}, fail(w.step, idp.RedactError(err))
 	}
 	for n := 1; ; n++ {
 		page, err := htmlform.ReadPage(resp, htmlform.DefaultMaxPage)
 		if err != nil {
-			return secret.String{}, fail(step, err)
+			return secret.String{}, fail(w.step, err)
 		}
-		d.deps.Log.DebugContext(ctx, "form: page", "n", n, "after", step,
+		r, h := w.rule(page)
+		d.deps.Log.DebugContext(ctx, "form: page", "n", n, "after", w.step, "rule", r.name,
 			"url", idp.RedactURL(page.URL), "status", page.Status, "title", page.Title, "forms", len(page.Forms))
-		if v, _, ok := page.SAMLResponse(); ok {
-			d.deps.Log.DebugContext(ctx, "form: found SAMLResponse", "n", n, "length", len(v))
-			return secret.New(v), nil
+		if h.saml == "" {
+			if err := ctx.Err(); err != nil {
+				return secret.String{}, fail(w.step, err)
+			}
+			if n >= d.maxSteps {
+				return secret.String{}, pageErr(w.step, page,
+					fmt.Sprintf("no SAMLResponse after %d pages (the limit)", d.maxSteps))
+			}
 		}
-		if err := ctx.Err(); err != nil {
-			return secret.String{}, fail(step, err)
-		}
-		if n >= d.maxSteps {
-			return secret.String{}, pageErr(step, page,
-				fmt.Sprintf("no SAMLResponse after %d pages (the limit)", d.maxSteps))
-		}
-		if resp, step, err = w.next(ctx, page, step); err != nil {
+		resp, w.step, err = r.act(ctx, w, page, h)
+		if err != nil {
 			return secret.String{}, err
 		}
+		if !w.saml.Empty() {
+			d.deps.Log.DebugContext(ctx, "form: found SAMLResponse", "n", n, "length", len(h.saml))
+			return w.saml, nil
+		}
 	}
+}
+
+// rule returns the first rule that matches the page, and what it found.
+func (w *walk) rule(p *htmlform.Page) (rule, *hit) {
+	for _, r := range rules {
+		if h := r.match(w, p); h != nil {
+			return r, h
+		}
+	}
+	panic("form: no rule matched; the last one matches every page")
 }
 
 // fail names the step in err.
@@ -176,52 +205,24 @@ type walk struct {
 	d  *Driver
 	in idp.LoginInput
 
+	step          string          // the step that fetched the current page
+	lastSecret    string          // what the request of step carried ("password", "verification code") or ""
+	saml          secret.String   // the SAMLResponse, once found
 	passwordField string          // name of the password input posted; "" before
 	usernameForm  string          // key of the username-only form posted
 	codeForm      string          // key of the last code form posted
 	codeTries     int             // codes posted to codeForm
 	codeFromInput bool            // the last code posted came from in.MFACode
 	usedInputCode bool            // in.MFACode has been posted
-	seen          map[string]bool // auto-submit forms posted (method, action, values)
+	chosen        map[string]bool // choice pages answered (choiceKey)
+	seen          map[string]bool // hand-overs followed (method, action, values)
 }
 
-// next handles one page: it submits a form and returns the response and
-// the step that produced it, or the error that ends the walk.
-func (w *walk) next(ctx context.Context, page *htmlform.Page, prev string) (*http.Response, string, error) {
-	if hasSAMLField(page) {
-		return nil, "", pageErr(prev, page, "the page's SAMLResponse field is empty")
-	}
-	if f := page.FormWithPassword(); f != nil {
-		if pw := f.PasswordInputs(); w.passwordField != "" && len(pw) == 1 &&
-			pw[0].Name != "" && pw[0].Name != w.passwordField && len(textInputs(f)) == 0 {
-			// A second, different secret field after the password: a
-			// passcode typed into a password box.
-			return w.code(ctx, page, f, pw[0])
-		}
-		return w.login(ctx, page, f)
-	}
-	for _, f := range page.Forms {
-		texts := textInputs(f)
-		if len(texts) != 1 {
-			continue
-		}
-		if userLike(texts[0]) && !codeLike(texts[0]) {
-			return w.username(ctx, page, f, texts[0])
-		}
-		return w.code(ctx, page, f, texts[0])
-	}
-	for _, f := range page.Forms {
-		if f.IsAutoSubmit() {
-			return w.autoSubmit(ctx, page, f, prev)
-		}
-	}
-	return nil, "", pageErr(prev, page, "")
-}
-
-// login fills and posts a username/password form.
-func (w *walk) login(ctx context.Context, page *htmlform.Page, f *htmlform.Form) (*http.Response, string, error) {
+// actLogin fills and posts a username/password form.
+func actLogin(ctx context.Context, w *walk, page *htmlform.Page, h *hit) (*http.Response, string, error) {
+	f := h.form
 	if w.passwordField != "" {
-		return nil, "", fail(stepLogin, &idp.RejectedError{Kind: idp.ErrRejected, Message: errorMessage(page)})
+		return nil, "", rejected(stepLogin, idp.ErrRejected, page, f)
 	}
 	pw := f.PasswordInputs()
 	if len(pw) > 1 {
@@ -267,11 +268,12 @@ func (w *walk) login(ctx context.Context, page *htmlform.Page, f *htmlform.Form)
 	return w.submit(ctx, stepLogin, f, v, "password")
 }
 
-// username posts a form that asks for the username alone.
-func (w *walk) username(ctx context.Context, page *htmlform.Page, f *htmlform.Form, in htmlform.Input) (*http.Response, string, error) {
+// actUsername posts a form that asks for the username alone.
+func actUsername(ctx context.Context, w *walk, page *htmlform.Page, h *hit) (*http.Response, string, error) {
+	f, in := h.form, h.field
 	key := formKey(f, in)
 	if w.usernameForm == key {
-		return nil, "", fail(stepUsername, &idp.RejectedError{Kind: idp.ErrRejected, Message: errorMessage(page)})
+		return nil, "", rejected(stepUsername, idp.ErrRejected, page, f)
 	}
 	user := w.in.Username
 	if user == "" {
@@ -290,16 +292,18 @@ func (w *walk) username(ctx context.Context, page *htmlform.Page, f *htmlform.Fo
 	return w.submit(ctx, stepUsername, f, v, "")
 }
 
-// code posts a one-time code into field. The same code form coming back
-// means the code was refused: a code from LoginInput is not tried again, a
-// prompted one is asked for again up to maxCodeAttempts times.
-func (w *walk) code(ctx context.Context, page *htmlform.Page, f *htmlform.Form, field htmlform.Input) (*http.Response, string, error) {
+// actCode posts a one-time code into the hit's field. The same code form
+// coming back means the code was refused: a code from LoginInput is not
+// tried again, a prompted one is asked for again up to maxCodeAttempts
+// times.
+func actCode(ctx context.Context, w *walk, page *htmlform.Page, h *hit) (*http.Response, string, error) {
+	f, field := h.form, h.field
 	key := formKey(f, field)
 	if w.codeForm == key {
-		msg := errorMessage(page)
 		if w.codeFromInput || w.codeTries >= maxCodeAttempts {
-			return nil, "", fail(stepCode, &idp.RejectedError{Kind: idp.ErrMFARejected, Message: msg})
+			return nil, "", rejected(stepCode, idp.ErrMFARejected, page, f)
 		}
+		msg := rejectionMessage(page, f)
 		if msg == "" {
 			msg = "the code was not accepted"
 		}
@@ -327,21 +331,57 @@ func (w *walk) code(ctx context.Context, page *htmlform.Page, f *htmlform.Form, 
 	return w.submit(ctx, stepCode, f, v, "verification code")
 }
 
-// autoSubmit posts a hidden-fields-only form as its script would: without
-// a button. The same form (method, action and values) twice is a loop.
-func (w *walk) autoSubmit(ctx context.Context, page *htmlform.Page, f *htmlform.Form, prev string) (*http.Response, string, error) {
+// actAutoSubmit posts a hand-over form (hidden fields, perhaps a button a
+// script hides) as a browser would: with its first named submit button,
+// if it has one. The same form (method, action and values) twice is a
+// loop.
+func actAutoSubmit(ctx context.Context, w *walk, page *htmlform.Page, h *hit) (*http.Response, string, error) {
+	f := h.form
 	v := f.Values()
+	addDefaultButton(f, v)
 	action := ""
 	if f.Action != nil {
 		action = f.Action.String()
 	}
-	key := f.Method + " " + action + " " + v.Encode()
+	if err := w.once(page, f.Method+" "+action+" "+v.Encode()); err != nil {
+		return nil, "", err
+	}
+	return w.submit(ctx, stepAuto, f, v, "")
+}
+
+// actRefresh opens the page a <meta http-equiv="refresh"> names.
+func actRefresh(ctx context.Context, w *walk, page *htmlform.Page, h *hit) (*http.Response, string, error) {
+	if err := w.once(page, "GET "+h.link.String()); err != nil {
+		return nil, "", err
+	}
+	return w.get(ctx, stepRefresh, h.link)
+}
+
+// once reports a loop when the same hand-over comes back.
+func (w *walk) once(page *htmlform.Page, key string) error {
 	if w.seen[key] {
-		return nil, "", pageErr(prev, page,
-			"the portal sent the same auto-submit form again (a loop)")
+		return pageErr(w.step, page, "the portal sent the same hand-over page again (a loop)")
 	}
 	w.seen[key] = true
-	return w.submit(ctx, stepAuto, f, v, "")
+	return nil
+}
+
+// get opens u, which a page pointed to (a refresh, a link).
+func (w *walk) get(ctx context.Context, step string, u *url.URL) (*http.Response, string, error) {
+	w.lastSecret = ""
+	if err := idp.CheckURL(u); err != nil {
+		return nil, "", fail(step, err)
+	}
+	w.d.deps.Log.DebugContext(ctx, "form: open", "step", step, "url", idp.RedactURL(u))
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, "", fail(step, err)
+	}
+	resp, err := w.d.deps.Client.Do(req)
+	if err != nil {
+		return nil, "", fail(step, idp.RedactError(err))
+	}
+	return resp, step, nil
 }
 
 // submit sends v to the form's action and logs the field names, never the
@@ -357,6 +397,7 @@ func (w *walk) submit(ctx context.Context, step string, f *htmlform.Form, v url.
 		"action", idp.RedactURL(f.Action), "fields", strings.Join(names, ","))
 	var resp *http.Response
 	var err error
+	w.lastSecret = what
 	if what != "" {
 		resp, err = htmlform.SubmitSecret(ctx, w.d.deps.Client, w.d.route, f, v, what)
 	} else {

@@ -1,6 +1,7 @@
 package form
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 
@@ -93,17 +94,26 @@ func formKey(f *htmlform.Form, field htmlform.Input) string {
 	return idp.ShortURL(f.Action) + "#" + field.Name
 }
 
-// addDefaultButton adds what a browser sends when the user presses Enter:
-// the name and value of the form's first submit button, if it has a name.
+// addDefaultButton adds the button a person would click: the form's first
+// submit button that does not cancel, reject or go back (see cancels), else
+// its first one, as a browser does when the user presses Enter. Its name
+// and value are sent if it has a name.
 func addDefaultButton(f *htmlform.Form, v url.Values) {
-	for _, in := range f.Inputs {
+	var first *htmlform.Input
+	for i, in := range f.Inputs {
 		if in.Disabled || (in.Type != "submit" && in.Type != "image") {
 			continue
 		}
-		if in.Type == "submit" && in.Name != "" {
-			v.Add(in.Name, in.Value)
+		if first == nil {
+			first = &f.Inputs[i]
 		}
-		return
+		if !cancels(in) {
+			first = &f.Inputs[i]
+			break
+		}
+	}
+	if first != nil && first.Type == "submit" && first.Name != "" {
+		v.Add(first.Name, first.Value)
 	}
 }
 
@@ -120,13 +130,20 @@ var errorSelectors = []string{
 	"#error", ".ping-error", ".o-form-error-container",
 	"[role=alert]", ".alert-danger", ".alert-error", ".error-message", ".errorMessage",
 	".form-error", ".form-element.form-error", ".error", ".errors",
+	// Last, any element whose class or id says so, that holds no form
+	// control (not a wrapper around the form).
+	`[class*=error]:not(:has(input, form))`, `[id*=error]:not(:has(input, form))`,
+	`[class*=danger]:not(:has(input, form))`, `[class*=alert]:not(:has(input, form))`,
+	`[id*=alert]:not(:has(input, form))`, `[class*=warning]:not(:has(input, form))`,
+	`[class*=message]:not(:has(input, form))`, `[id*=message]:not(:has(input, form))`,
 }
 
 // errorMessage returns the error message shown on the page, through
 // idp.CleanText (one line, no control characters or escape sequences, no
 // token, at most idp.MaxText runes), or "". Elements hidden by attribute
 // or inline style (client-side validation messages waiting to be shown)
-// are skipped.
+// are skipped, and so are those whose only words are a link's or a
+// button's (LemonLDAP::NG's #error holds only "Go to portal").
 func errorMessage(page *htmlform.Page) string {
 	if page == nil || page.Doc == nil {
 		return ""
@@ -134,8 +151,8 @@ func errorMessage(page *htmlform.Page) string {
 	for _, sel := range errorSelectors {
 		msg := ""
 		page.Doc.Find(sel).EachWithBreak(func(_ int, s *goquery.Selection) bool {
-			if hidden(s) {
-				return true
+			if hidden(s) || visibleText(s.Clone().Find("a, button").Remove().End()) == "" {
+				return true // hidden, or only a link's or a button's words ("Go to portal")
 			}
 			msg = idp.CleanText(visibleText(s))
 			return msg == ""
@@ -290,4 +307,112 @@ func hasSAMLField(page *htmlform.Page) bool {
 		}
 	}
 	return false
+}
+
+// rejected is the error for a refused password (kind idp.ErrRejected) or
+// code (idp.ErrMFARejected), with the IdP's words or message code. f is the
+// form that came back, if any.
+func rejected(step string, kind error, page *htmlform.Page, f *htmlform.Form) error {
+	e := &idp.RejectedError{Kind: kind, Message: rejectionMessage(page, f)}
+	if e.Message == "" {
+		e.Code = messageCode(page)
+	}
+	return fail(step, e)
+}
+
+// rejectionMessage is the page's error message, else the text of a <p> or
+// <div> just before the form that came back (a portal that puts its
+// message there with no class), through idp.CleanText.
+func rejectionMessage(page *htmlform.Page, f *htmlform.Form) string {
+	if msg := errorMessage(page); msg != "" || f == nil || page.Doc == nil {
+		return msg
+	}
+	for i, pf := range page.Forms {
+		if pf != f {
+			continue
+		}
+		// htmlform reads the forms in document order, skipping <template>.
+		prev := page.Doc.Find("form").Not("template form").Eq(i).Prev()
+		if prev.Is("p, div") && !hidden(prev) && prev.Find("input, form").Length() == 0 {
+			return idp.CleanText(visibleText(prev))
+		}
+	}
+	return ""
+}
+
+// messageCode is the code of a message that the IdP's scripts translate
+// (LemonLDAP::NG: <div class="message alert"><span trmsg="5"></span>), when
+// the element shows no words: letters, digits, '-', '_' or '.', at most 32.
+func messageCode(page *htmlform.Page) string {
+	if page == nil || page.Doc == nil {
+		return ""
+	}
+	code := ""
+	page.Doc.Find("[trmsg]").EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		v := strings.TrimSpace(s.AttrOr("trmsg", ""))
+		if hidden(s) || v == "" || len(v) > 32 || strings.TrimFunc(v, codeRune) != "" {
+			return true
+		}
+		code = v
+		return false
+	})
+	return code
+}
+
+func codeRune(r rune) bool {
+	return r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-' || r == '_' || r == '.'
+}
+
+// links are the page's links a browser could follow: http(s) URLs, not
+// fragments or scripts, resolved against the page.
+func links(page *htmlform.Page) []*url.URL {
+	var out []*url.URL
+	page.Doc.Find("a[href]").Each(func(_ int, a *goquery.Selection) {
+		href := strings.TrimSpace(a.AttrOr("href", ""))
+		if href == "" || strings.HasPrefix(href, "#") || hidden(a) {
+			return
+		}
+		u, err := page.URL.Parse(href)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") {
+			return
+		}
+		out = append(out, u)
+	})
+	return out
+}
+
+// linkBack reports whether the page links back to the portal: to a host
+// on the driver's route.
+func linkBack(w *walk, page *htmlform.Page) bool {
+	for _, u := range links(page) {
+		if w.d.route.Allowed(u.Hostname()) {
+			return true
+		}
+	}
+	return false
+}
+
+// refreshURL is the URL of the page's <meta http-equiv="refresh">, resolved
+// against the page, or nil.
+func refreshURL(page *htmlform.Page) *url.URL {
+	var out *url.URL
+	page.Doc.Find("meta[http-equiv]").EachWithBreak(func(_ int, m *goquery.Selection) bool {
+		_, ref, ok := htmlform.MetaRefresh(m.AttrOr("http-equiv", ""), m.AttrOr("content", ""))
+		if !ok {
+			return true
+		}
+		if u, err := page.URL.Parse(ref); err == nil && (u.Scheme == "https" || u.Scheme == "http") {
+			out = u
+		}
+		return out == nil
+	})
+	return out
+}
+
+// browserErr is the error for a page only a browser can go on from.
+func browserErr(step string, page *htmlform.Page, kind error, what string) error {
+	return fmt.Errorf("form: %w", &idp.BrowserPageError{
+		Kind: kind, What: what, Driver: "the form driver",
+		Step: step, Title: page.Title, URL: idp.ShortURL(page.URL),
+	})
 }

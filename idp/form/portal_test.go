@@ -208,6 +208,7 @@ type fakePrompter struct {
 	mu      sync.Mutex
 	secrets []secret.String
 	inputs  []string
+	selects []int // answers to Select
 	err     error // returned when set
 	asked   []string
 }
@@ -243,5 +244,16 @@ func (f *fakePrompter) Secret(msg string) (secret.String, error) {
 }
 
 func (f *fakePrompter) Select(msg string, options []string) (int, error) {
-	return 0, fmt.Errorf("fakePrompter: unexpected Select(%q)", msg)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.asked = append(f.asked, "select:"+msg+":"+strings.Join(options, "|"))
+	if f.err != nil {
+		return 0, f.err
+	}
+	if len(f.selects) == 0 {
+		return 0, fmt.Errorf("fakePrompter: unexpected Select(%q)", msg)
+	}
+	i := f.selects[0]
+	f.selects = f.selects[1:]
+	return i, nil
 }

@@ -12,6 +12,7 @@ import (
 // controls.
 func readForms(root *html.Node, pageURL *url.URL) []*Form {
 	var formNodes, controls []*html.Node
+	labels := map[string]string{} // label for=id → its text
 	var baseHref string
 	haveBase := false
 	var walk func(n *html.Node)
@@ -22,6 +23,12 @@ func readForms(root *html.Node, pageURL *url.URL) []*Form {
 				formNodes = append(formNodes, n)
 			case atom.Input, atom.Button, atom.Select, atom.Textarea:
 				controls = append(controls, n)
+			case atom.Label:
+				if id := attrVal(n, "for"); id != "" {
+					if _, dup := labels[id]; !dup {
+						labels[id] = collapse(text(n))
+					}
+				}
 			case atom.Base:
 				if href, ok := attr(n, "href"); ok && !haveBase {
 					baseHref, haveBase = href, true
@@ -64,7 +71,11 @@ func readForms(root *html.Node, pageURL *url.URL) []*Form {
 	}
 	for _, c := range controls {
 		if f := owner(c, byNode, byID); f != nil {
-			f.Inputs = append(f.Inputs, readControl(c)...)
+			ins := readControl(c)
+			for i := range ins {
+				ins[i].Label = label(c, ins[i], labels)
+			}
+			f.Inputs = append(f.Inputs, ins...)
 		}
 	}
 	return forms
@@ -146,6 +157,28 @@ func contains(a, b *html.Node) bool {
 		}
 	}
 	return false
+}
+
+// label is what a person reads for control n: a <button>'s text, else the
+// <label for> its id, else the text of the <label> around it.
+func label(n *html.Node, in Input, byFor map[string]string) string {
+	if n.DataAtom == atom.Button {
+		return collapse(text(n))
+	}
+	if in.ID != "" {
+		if l, ok := byFor[in.ID]; ok {
+			return l
+		}
+	}
+	for a := n.Parent; a != nil; a = a.Parent {
+		if a.Type == html.ElementNode && a.DataAtom == atom.Label {
+			return collapse(text(a))
+		}
+		if a.Type == html.ElementNode && a.DataAtom == atom.Form {
+			break
+		}
+	}
+	return ""
 }
 
 // readControl reads one control; a <select multiple> gives one Input per

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 )
 
 // FuzzParse checks that no page makes Parse or the form helpers panic.
@@ -28,6 +30,10 @@ func FuzzParse(f *testing.F) {
 		p.SAMLResponse()
 		p.FormWithPassword()
 		p.TextSnippet("#errorText")
+		UnsupportedMFA(p)
+		p.Doc.Find("meta[http-equiv]").Each(func(_ int, m *goquery.Selection) {
+			MetaRefresh(m.AttrOr("http-equiv", ""), m.AttrOr("content", ""))
+		})
 		for _, form := range p.Forms {
 			form.Values()
 			form.IsAutoSubmit()

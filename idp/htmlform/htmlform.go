@@ -80,6 +80,10 @@ type Input struct {
 	Checked bool
 	// Options are a <select>'s options.
 	Options []Option
+	// Label is what a person reads for the control: a <button>'s visible
+	// text, the <label> of a radio button or checkbox (label for=id, or the
+	// label around it). Empty when a script fills it in.
+	Label string
 }
 
 // Option is one <option> of a <select>.

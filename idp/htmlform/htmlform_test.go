@@ -68,7 +68,7 @@ func TestADFSLogin(t *testing.T) {
 	want := []Input{
 		{Name: "UserName", Type: "email", ID: "userNameInput", Placeholder: "someone@example.com", AutoComplete: "off"},
 		{Name: "Password", Type: "password", ID: "passwordInput", Placeholder: "Password", AutoComplete: "off"},
-		{Name: "Kmsi", Type: "checkbox", Value: "true", ID: "kmsiInput"},
+		{Name: "Kmsi", Type: "checkbox", Value: "true", ID: "kmsiInput", Label: "Keep me signed in"},
 		{Name: "AuthMethod", Type: "hidden", Value: "FormsAuthentication", ID: "optionForms", Hidden: true},
 	}
 	if d := cmp.Diff(want, f.Inputs, cmpopts.EquateEmpty()); d != "" {

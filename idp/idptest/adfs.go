@@ -33,6 +33,10 @@ const (
 	MFAPush   = "push"   // Azure MFA push page, polled until approved
 	MFAChoice = "choice" // a page offering the code and the push methods
 	MFADuo    = "duo"    // Duo adapter page (iframe), which samlogin cannot drive
+	// MFADuoUniversal is the Duo Universal Prompt adapter: a page whose
+	// script sends the browser to Duo's /oauth/v1/authorize, with no
+	// AuthMethod form.
+	MFADuoUniversal = "duo-universal"
 )
 
 // AuthMethod values the server uses. Real ADFS adapter names.
@@ -62,7 +66,8 @@ type ADFSOptions struct {
 	// compared case-insensitively, as AD does) to passwords.
 	Users map[string]string
 	// MFA is the additional authentication required after the password:
-	// MFANone, MFACode, MFAPush, MFAChoice or MFADuo (not on ADFS20).
+	// MFANone, MFACode, MFAPush, MFAChoice, MFADuo or MFADuoUniversal
+	// (not on ADFS20).
 	MFA string
 	// MFACode is the code the code page accepts (default "123456").
 	MFACode string
@@ -174,7 +179,7 @@ func NewADFS(t testing.TB, o ADFSOptions) *ADFS {
 		t.Fatalf("idptest: unknown ADFS generation %q", o.Generation)
 	}
 	switch o.MFA {
-	case MFANone, MFACode, MFAPush, MFAChoice, MFADuo:
+	case MFANone, MFACode, MFAPush, MFAChoice, MFADuo, MFADuoUniversal:
 	default:
 		t.Fatalf("idptest: unknown MFA kind %q", o.MFA)
 	}

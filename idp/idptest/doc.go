@@ -25,6 +25,15 @@
 // portal that keeps its state in URLs (;jsessionid, sid, execution, a token
 // in the path), for the tests of --debug's redaction.
 //
+// NewPortal starts a generic portal shaped like LemonLDAP::NG (whose
+// bootstrap templates and the test bed's captures in
+// ../form/testdata/llng are its model): a login form, a second-factor
+// choice page with one named button per factor and script-filled labels, a
+// TOTP page, Duo and WebAuthn pages that only a browser answers, a page that
+// needs JavaScript, and four ways of rejecting a password or a code (an
+// alert, a bare <p>, a message code alone, an error page with a link back).
+// It checks the state token and the chosen button, and records requests.
+//
 // Which facts come from real ADFS and which are guesses is listed in
 // testdata/README.md.
 package idptest

@@ -157,6 +157,13 @@ func (s *ADFS) mfaPage(w http.ResponseWriter, r *http.Request, sess *mfaSession,
 ` + optionsForm(act, ctx, links) + `
     </div>`
 		writeHTML(w, http.StatusOK, frame("Sign In", content))
+	case MFADuoUniversal:
+		content := `    <div id="authArea" class="groupMargin">
+        ` + greeting(sess.user) + `
+        <div id="loginArea"><p>Redirecting to Duo...</p></div>
+        <script type="text/javascript">window.location.replace("https://api-0123abcd.duosecurity.com/oauth/v1/authorize?response_type=code&client_id=DIABCDEFGHIJKLMNOPQR&scope=openid&redirect_uri=https%3A%2F%2Fid.example.com%2Fadfs%2Fls&request=eyJhbGciOiJIUzUxMiJ9.e30.c2ln");</script>
+    </div>`
+		writeHTML(w, http.StatusOK, frame("Sign In", content))
 	default: // Duo
 		content := `    <div id="authArea" class="groupMargin">
         ` + greeting(sess.user) + `

@@ -1,0 +1,217 @@
+package form
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+
+	"github.com/samlogin/samlogin/idp"
+	"github.com/samlogin/samlogin/idp/htmlform"
+	"github.com/samlogin/samlogin/internal/secret"
+)
+
+// rule is one kind of page the walk knows: match finds what to act on (nil
+// when the page is not of this kind), act answers the page and returns the
+// response to the next request and the step that made it, or the error
+// that ends the walk. A rule whose act ends the walk with a SAMLResponse
+// sets walk.saml.
+type rule struct {
+	name  string
+	match func(w *walk, p *htmlform.Page) *hit
+	act   func(ctx context.Context, w *walk, p *htmlform.Page, h *hit) (*http.Response, string, error)
+}
+
+// hit is what a rule's match found on a page.
+type hit struct {
+	form    *htmlform.Form
+	field   htmlform.Input // the input to fill
+	choices []choice       // a method-choice page's methods
+	link    *url.URL       // a page to open (refresh)
+	what    string         // an unsupported second factor
+	saml    string         // the SAMLResponse found
+}
+
+// rules are tried in this order on every page; the first that matches
+// answers it. Each has a test page in testdata/ (see README.md there), and
+// --debug logs its name for every page.
+var rules = []rule{
+	{"saml-response", matchSAML, actSAML},
+	{"empty-saml-response", matchEmptySAML, actEmptySAML},
+	{"unsupported-mfa", matchUnsupported, actUnsupported},
+	{"second-secret", matchSecondSecret, actCode},
+	{"password-form", matchPassword, actLogin},
+	{"method-choice", matchChoice, actChoose},
+	{"username-form", matchUsername, actUsername},
+	{"code-form", matchCode, actCode},
+	{"rejected", matchRejected, actRejected},
+	{"auto-submit", matchAutoSubmit, actAutoSubmit},
+	{"noscript-form", matchNoscript, actAutoSubmit},
+	{"meta-refresh", matchRefresh, actRefresh},
+	{"needs-javascript", matchNeedsJS, actNeedsJS},
+	{"unknown-page", func(*walk, *htmlform.Page) *hit { return &hit{} }, actUnknown},
+}
+
+func matchSAML(w *walk, p *htmlform.Page) *hit {
+	if v, _, ok := p.SAMLResponse(); ok {
+		return &hit{saml: v}
+	}
+	return nil
+}
+
+func matchEmptySAML(_ *walk, p *htmlform.Page) *hit {
+	if hasSAMLField(p) {
+		return &hit{}
+	}
+	return nil
+}
+
+func actEmptySAML(_ context.Context, w *walk, p *htmlform.Page, _ *hit) (*http.Response, string, error) {
+	return nil, "", pageErr(w.step, p, "the page's SAMLResponse field is empty")
+}
+
+func matchUnsupported(_ *walk, p *htmlform.Page) *hit {
+	if what := htmlform.UnsupportedMFA(p); what != "" {
+		return &hit{what: what}
+	}
+	return nil
+}
+
+func actUnsupported(_ context.Context, w *walk, p *htmlform.Page, h *hit) (*http.Response, string, error) {
+	return nil, "", browserErr(w.step, p, idp.ErrUnsupportedMFA, h.what)
+}
+
+// matchSecondSecret: after the password, a form with one different
+// password field and nothing to type in: a passcode typed into a password
+// box.
+func matchSecondSecret(w *walk, p *htmlform.Page) *hit {
+	f := p.FormWithPassword()
+	if f == nil || w.passwordField == "" {
+		return nil
+	}
+	if pw := f.PasswordInputs(); len(pw) == 1 && pw[0].Name != "" && pw[0].Name != w.passwordField && len(textInputs(f)) == 0 {
+		return &hit{form: f, field: pw[0]}
+	}
+	return nil
+}
+
+func matchPassword(_ *walk, p *htmlform.Page) *hit {
+	if f := p.FormWithPassword(); f != nil {
+		return &hit{form: f}
+	}
+	return nil
+}
+
+// matchUsername: the first form with one text input, named like a user
+// name field and not like a code field.
+func matchUsername(_ *walk, p *htmlform.Page) *hit {
+	if f, in, ok := oneTextInput(p); ok && userLike(in) && !codeLike(in) {
+		return &hit{form: f, field: in}
+	}
+	return nil
+}
+
+// matchCode: the first form with one text input (the username rule came
+// first).
+func matchCode(_ *walk, p *htmlform.Page) *hit {
+	if f, in, ok := oneTextInput(p); ok {
+		return &hit{form: f, field: in}
+	}
+	return nil
+}
+
+func oneTextInput(p *htmlform.Page) (*htmlform.Form, htmlform.Input, bool) {
+	for _, f := range p.Forms {
+		if texts := textInputs(f); len(texts) == 1 {
+			return f, texts[0], true
+		}
+	}
+	return nil, htmlform.Input{}, false
+}
+
+// matchRejected: the answer to a password or a code that is no next step
+// but an error page: an error or alert message, a message code, or no form
+// and a link back to the portal.
+func matchRejected(w *walk, p *htmlform.Page) *hit {
+	if w.lastSecret == "" || autoSubmitForm(p) != nil {
+		return nil
+	}
+	if errorMessage(p) != "" || messageCode(p) != "" || (len(p.Forms) == 0 && linkBack(w, p)) {
+		return &hit{}
+	}
+	return nil
+}
+
+func actRejected(_ context.Context, w *walk, p *htmlform.Page, _ *hit) (*http.Response, string, error) {
+	kind := idp.ErrRejected
+	if w.lastSecret != "password" {
+		kind = idp.ErrMFARejected
+	}
+	return nil, "", rejected(w.step, kind, p, nil)
+}
+
+func matchAutoSubmit(_ *walk, p *htmlform.Page) *hit {
+	if f := autoSubmitForm(p); f != nil {
+		return &hit{form: f}
+	}
+	return nil
+}
+
+func autoSubmitForm(p *htmlform.Page) *htmlform.Form {
+	for _, f := range p.Forms {
+		if f.IsAutoSubmit() {
+			return f
+		}
+	}
+	return nil
+}
+
+// matchNoscript: a form inside <noscript>, which a browser without
+// scripts shows (the HTML parser reads <noscript> as text, as a browser
+// with scripts does): hidden fields and a button to continue.
+func matchNoscript(_ *walk, p *htmlform.Page) *hit {
+	var found *htmlform.Form
+	for _, n := range p.Doc.Find("noscript").Nodes {
+		if found != nil || n.FirstChild == nil {
+			break
+		}
+		inner, err := htmlform.Parse([]byte(n.FirstChild.Data), p.URL, p.Status)
+		if err != nil {
+			continue
+		}
+		found = autoSubmitForm(inner)
+	}
+	if found == nil {
+		return nil
+	}
+	return &hit{form: found}
+}
+
+// matchRefresh: <meta http-equiv="refresh" content="N; url=...">.
+func matchRefresh(_ *walk, p *htmlform.Page) *hit {
+	if u := refreshURL(p); u != nil {
+		return &hit{link: u}
+	}
+	return nil
+}
+
+// matchNeedsJS: no form, no link, no refresh, but scripts: only a browser
+// goes on from here.
+func matchNeedsJS(_ *walk, p *htmlform.Page) *hit {
+	if len(p.Forms) == 0 && p.Doc.Find("script").Length() > 0 && len(links(p)) == 0 {
+		return &hit{}
+	}
+	return nil
+}
+
+func actNeedsJS(_ context.Context, w *walk, p *htmlform.Page, _ *hit) (*http.Response, string, error) {
+	return nil, "", browserErr(w.step, p, idp.ErrNeedsBrowser, "")
+}
+
+func actUnknown(_ context.Context, w *walk, p *htmlform.Page, _ *hit) (*http.Response, string, error) {
+	return nil, "", pageErr(w.step, p, "")
+}
+
+func actSAML(_ context.Context, w *walk, _ *htmlform.Page, h *hit) (*http.Response, string, error) {
+	w.saml = secret.New(h.saml)
+	return nil, "", nil
+}
