@@ -188,10 +188,11 @@ cmd_start() {
     if [ "${TESTBED_NO_LLNG:-}" != 1 ]; then
         [ -f "$LLNG_PSGI" ] || die "LemonLDAP::NG not installed; run: $0 install"
         lp=$(port_of llng); lsp=$(port_of llngs)
-        start_llng llng "http://127.0.0.1:$lp/" "$lp"
-        start_llng llngs "https://127.0.0.1:$lsp/" "$lsp" --ssl 1 \
+        # localhost, not 127.0.0.1: see the cookie domain in llng/setup.pl
+        start_llng llng "http://localhost:$lp/" "$lp"
+        start_llng llngs "https://localhost:$lsp/" "$lsp" --ssl 1 \
             --ssl-key-file "$STATE/cert/server.key" --ssl-cert-file "$STATE/cert/server.crt"
-        waits+=("http://127.0.0.1:$lp/saml/metadata" "https://127.0.0.1:$lsp/saml/metadata")
+        waits+=("http://localhost:$lp/saml/metadata" "https://localhost:$lsp/saml/metadata")
     else
         rm -f "$STATE"/llng.port "$STATE"/llngs.port
     fi
@@ -238,12 +239,12 @@ write_env() {
         echo "export TESTBED_IDP_CA='$c/ca.crt'"
         if [ -s "$STATE/llng.port" ]; then
             lp=$(cat "$STATE/llng.port"); lsp=$(cat "$STATE/llngs.port")
-            echo "export TESTBED_LLNG_URL='http://127.0.0.1:$lp/'"
-            echo "export TESTBED_LLNG_LOGIN_URL='http://127.0.0.1:$lp/$SSO_PATH'"
-            echo "export TESTBED_LLNG_METADATA_URL='http://127.0.0.1:$lp/saml/metadata'"
+            echo "export TESTBED_LLNG_URL='http://localhost:$lp/'"
+            echo "export TESTBED_LLNG_LOGIN_URL='http://localhost:$lp/$SSO_PATH'"
+            echo "export TESTBED_LLNG_METADATA_URL='http://localhost:$lp/saml/metadata'"
             echo "export TESTBED_LLNG_CERT='$c/idp.crt'"
-            echo "export TESTBED_LLNG_HTTPS_URL='https://127.0.0.1:$lsp/'"
-            echo "export TESTBED_LLNG_HTTPS_LOGIN_URL='https://127.0.0.1:$lsp/$SSO_PATH'"
+            echo "export TESTBED_LLNG_HTTPS_URL='https://localhost:$lsp/'"
+            echo "export TESTBED_LLNG_HTTPS_LOGIN_URL='https://localhost:$lsp/$SSO_PATH'"
             echo "export TESTBED_LLNG_CA='$c/ca.crt'"
         fi
         if [ -s "$STATE/moto.port" ]; then

@@ -48,7 +48,10 @@ my $conf = {
     cfgAuthor  => 'samlogin test bed',
     cfgDate    => time,
     portal     => $portal,
-    domain     => '127.0.0.1',
+    # LLNG always sets its session cookie with Domain=.<domain>, which
+    # browsers and Go's cookie jar refuse for an IP address: the portal is
+    # http(s)://localhost:PORT/ (listening on 127.0.0.1 only).
+    domain     => 'localhost',
     cookieName => $https ? 'llngs' : 'llng',
     securedCookie => $https,      # Secure cookies over https
     httpOnly      => 1,
@@ -101,7 +104,7 @@ my $conf = {
     captcha_login_enabled      => 0,
     captcha_mail_enabled       => 0,
     captcha_register_enabled   => 0,
-    locationRules => { '127.0.0.1' => { default => 'accept' } },
+    locationRules => { localhost => { default => 'accept' } },
 
     # Second factors. TOTP: for users with a registered TOTP device (seeded
     # below; "1" means has2f("TOTP")). Ext2F: for cho only; the "code" is
@@ -113,6 +116,7 @@ my $conf = {
     totp2fRange            => 1,
     totp2fLabel            => 'TOTP',
     ext2fActivation        => '$uid eq "cho"',
+    ext2fCodeActivation    => '',    # the validate command checks the code
     ext2FSendCommand       => '/bin/true',
     ext2FValidateCommand   => '/usr/bin/test $code = 424242',
     ext2fLabel             => 'Fixed code',
