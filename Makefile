@@ -1,5 +1,5 @@
 # samlogin: `make demo` runs the offline parser on a sample, `make test` runs
-# every test (it installs and starts ../shared/testbed itself).
+# every test (it installs and starts the project's test bed, testbed/, itself).
 GO       ?= go
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT   ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -25,8 +25,8 @@ install: build
 demo: build
 	./bin/samlogin parse cmd/samlogin/testdata/sample-samlresponse.log
 
-# All tests, under the race detector, with the real peers of ../shared/testbed
-# (SimpleSAMLphp, moto, the aws CLI): scripts/with-testbed.sh installs and
+# All tests, under the race detector, with the real peers of testbed/
+# (SimpleSAMLphp, LemonLDAP::NG, moto, the aws CLI): scripts/with-testbed.sh installs and
 # starts them, runs the command, and stops them.
 test:
 	scripts/with-testbed.sh $(GOTEST) -race ./...
