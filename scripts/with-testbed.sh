@@ -14,12 +14,13 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 tb=$root/testbed/testbed.sh
 bash "$root/scripts/deps.sh" # system programs the tests run (fish)
 
-without() { # without WHY: run CMD without the test bed (or fail under CI)
+without() { # without WHY CMD...: run CMD without the test bed (or fail under CI)
+    local why=$1; shift
     if [ "${CI:-}" = true ]; then
-        echo "with-testbed: $1; CI=true needs the test bed" >&2
+        echo "with-testbed: $why; CI=true needs the test bed" >&2
         exit 1
     fi
-    echo "with-testbed: $1; the integration tests against SimpleSAMLphp, LemonLDAP::NG and moto will skip" >&2
+    echo "with-testbed: $why; the integration tests against SimpleSAMLphp, LemonLDAP::NG and moto will skip" >&2
     echo "with-testbed: to run them: \`make test\` as root on Debian/Ubuntu (apt-get), or see README \"Developing\"" >&2
     exec "$@"
 }
