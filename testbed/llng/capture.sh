@@ -9,6 +9,8 @@
 #   choice.html                 cho after her password: TOTP or the fixed code
 #   choice-totp-code.html       cho after choosing TOTP
 #   choice-ext-code.html        cho after choosing the fixed code
+#   no-role-error.html          carol after her right password: no assertion
+#                               without her mandatory Role (message code 94)
 #   autopost.html               the page that posts the SAMLResponse to AWS,
 #                               its value replaced by SAMLRESPONSE-PLACEHOLDER
 # Tokens differ at each capture; nothing in them is a secret.
@@ -42,6 +44,7 @@ code() { # code PAGE ACTION CODE OUT
 
 login bob 'not-bobs' "$OUT/wrong-password.html"
 cp "$T/login.html" "$OUT/login.html"
+login carol carol-pass "$OUT/no-role-error.html"
 login tom tom-pass "$OUT/totp-code.html"
 code "$OUT/totp-code.html" /totp2fcheck 000000 "$OUT/totp-wrong-code.html"
 login tom tom-pass "$T/code.html"
@@ -54,7 +57,7 @@ post "$OUT/choice-ext-code.html" "$base/2fchoice" --data-urlencode "token=$(fiel
     --data sf=ext --data checkLogins= --data stayconnected= --data skin=bootstrap
 grep -q 'name="SAMLResponse"' "$T/autopost.html" || { echo "capture: no SAMLResponse after tom's code" >&2; exit 1; }
 sed -E 's/(name="SAMLResponse" value=")[^"]*/\1SAMLRESPONSE-PLACEHOLDER/' "$T/autopost.html" > "$OUT/autopost.html"
-for f in login wrong-password totp-code totp-wrong-code choice choice-totp-code choice-ext-code autopost; do
+for f in login wrong-password no-role-error totp-code totp-wrong-code choice choice-totp-code choice-ext-code autopost; do
     grep -q . "$OUT/$f.html" || { echo "capture: $f.html is empty" >&2; exit 1; }
 done
-echo "capture: 8 pages in $OUT" >&2
+echo "capture: 9 pages in $OUT" >&2
