@@ -9,7 +9,7 @@ FUZZTIME ?= 10s
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 
-.PHONY: build install demo test test-unit check fmt vet tidy fuzz bench clean
+.PHONY: build install demo test test-unit check fmt vet tidy fuzz bench bench-idp clean
 
 # Static (CGO_ENABLED=0): no dynamic loader at start-up, which matters for
 # credential_process, started once per AWS CLI call.
@@ -56,6 +56,11 @@ fuzz:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Requests and wall time per sign-in at the test bed's real IdPs
+# (SimpleSAMLphp, LemonLDAP::NG), which this starts and stops.
+bench-idp:
+	scripts/with-testbed.sh $(GO) test -run '^$$' -bench TestbedSignIn -benchtime 20x ./cmd/samlogin
 
 clean:
 	rm -rf bin
