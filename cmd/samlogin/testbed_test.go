@@ -127,6 +127,29 @@ func TestTestbedLLNGTOTPPrompt(t *testing.T) {
 	}
 }
 
+// TestTestbedLLNGChoicePrompt: cho, who has two second factors, picks TOTP
+// from the list a terminal shows (labelled as on the portal's page), then
+// types the code.
+func TestTestbedLLNGChoicePrompt(t *testing.T) {
+	l := testbed.RequireLLNG(t)
+	t.Skip("needs the form driver rules of issue 9 (branch rules): the method-choice page")
+	peers := startPeers(t)
+	env, _, errb := testEnv(t, "", map[string]string{"SAMLOGIN_NO_CACHE": "1"})
+	code, err := testbed.TOTP(testbed.LLNGChoiceTOTPSecret, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &seqPrompter{answers: []string{"cho-pass", "totp", code}}
+	env.Prompter = p
+	args := []string{"--idp-url", l.LoginURL, "--username", "cho", "--profile", "cho", "--sts-endpoint", peers["STS_URL"]}
+	if rc := run(context.Background(), args, env); rc != 0 {
+		t.Fatalf("exit %d: %s (asked %q)", rc, errb, p.asked)
+	}
+	if len(p.asked) != 3 || p.left() != 0 {
+		t.Errorf("asked %q, want the password, the method, the code", p.asked)
+	}
+}
+
 // seqPrompter answers the questions in order, whatever their words, and
 // records them; a question more than it has answers cancels.
 type seqPrompter struct {
@@ -149,7 +172,13 @@ func (p *seqPrompter) Secret(m string) (secret.String, error) {
 	return secret.New(a), err
 }
 
-func (p *seqPrompter) Select(m string, _ []string) (int, error) {
-	p.asked = append(p.asked, m)
+// Select takes the next answer as a part of the option to pick, in any case.
+func (p *seqPrompter) Select(m string, options []string) (int, error) {
+	a, err := p.Input(m)
+	for i, o := range options {
+		if err == nil && strings.Contains(strings.ToLower(o), strings.ToLower(a)) {
+			return i, nil
+		}
+	}
 	return 0, idp.ErrCancelled
 }
