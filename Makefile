@@ -1,5 +1,5 @@
 # samlogin: `make demo` runs the offline parser on a sample, `make test` runs
-# every test (it installs and starts ../shared/testbed itself).
+# every test (it installs and starts the project's test bed, testbed/, itself).
 GO       ?= go
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT   ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -9,7 +9,7 @@ FUZZTIME ?= 10s
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 
-.PHONY: build install demo test test-unit check fmt vet tidy fuzz bench clean
+.PHONY: build install demo test test-unit check fmt vet tidy fuzz bench bench-idp clean
 
 # Static (CGO_ENABLED=0): no dynamic loader at start-up, which matters for
 # credential_process, started once per AWS CLI call.
@@ -25,8 +25,8 @@ install: build
 demo: build
 	./bin/samlogin parse cmd/samlogin/testdata/sample-samlresponse.log
 
-# All tests, under the race detector, with the real peers of ../shared/testbed
-# (SimpleSAMLphp, moto, the aws CLI): scripts/with-testbed.sh installs and
+# All tests, under the race detector, with the real peers of testbed/
+# (SimpleSAMLphp, LemonLDAP::NG, moto, the aws CLI): scripts/with-testbed.sh installs and
 # starts them, runs the command, and stops them.
 test:
 	scripts/with-testbed.sh $(GOTEST) -race ./...
@@ -57,6 +57,11 @@ fuzz:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Requests and wall time per sign-in at the test bed's real IdPs
+# (SimpleSAMLphp, LemonLDAP::NG), which this starts and stops.
+bench-idp:
+	scripts/with-testbed.sh $(GO) test -run '^$$' -bench TestbedSignIn -benchtime 20x ./cmd/samlogin
 
 clean:
 	rm -rf bin

@@ -654,12 +654,12 @@ func TestAssumeRoleWithSAMLSecretsNotShown(t *testing.T) {
 }
 
 // A compatibility check against moto (the test bed's STS), when it runs:
-// shared/testbed/testbed.sh start, then export TESTBED_STS_URL. moto takes a
+// testbed/testbed.sh start, then . the env file it prints. moto takes a
 // single Role value and checks neither time nor principal.
 func TestAssumeRoleWithSAMLMoto(t *testing.T) {
 	url := os.Getenv("TESTBED_STS_URL")
 	if url == "" {
-		t.Skip("TESTBED_STS_URL not set (shared/testbed/testbed.sh start)")
+		t.Skip("TESTBED_STS_URL not set: moto is not running; run `make test`, or testbed/testbed.sh up then . ${SAMLOGIN_TESTBED_DIR:-/tmp/samlogin-testbed}/env")
 	}
 	a := ststest.Assertion(ststest.AssertionOptions{
 		Roles:        []string{testRole + "," + testPrincipal},

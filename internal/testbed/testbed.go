@@ -1,8 +1,10 @@
-// Package testbed gives tests the real peers of ../shared/testbed
-// (SimpleSAMLphp as the IdP, moto as the STS), as started by
-// scripts/with-testbed.sh (`make test`). Without them a test skips with a
-// message saying what was skipped and how to run it; under CI=true it fails
-// instead, since CI must run every integration test.
+// Package testbed gives tests the real peers of the project's test bed
+// (testbed/testbed.sh): SimpleSAMLphp and LemonLDAP::NG as IdPs, over http
+// and over https with a private CA, and moto as the STS, as started by
+// scripts/with-testbed.sh (`make test`). It reads the TESTBED_* variables of
+// the env file testbed.sh writes. Without a peer a test skips with a message
+// saying what was skipped and how to run it; under CI=true it fails instead,
+// since CI must run every integration test.
 package testbed
 
 import (
@@ -12,34 +14,92 @@ import (
 	"testing"
 )
 
-// Env is the running test bed.
+// Env is the running test bed: SimpleSAMLphp and, when running, moto.
 type Env struct {
-	IdPURL      string // TESTBED_IDP_URL
-	IdPLoginURL string // TESTBED_IDP_LOGIN_URL: starts an IdP-initiated sign-in to AWS
-	STSURL      string // TESTBED_STS_URL: moto
-	Shared      string // SAMLOGIN_SHARED: the shared folder (fixtures, testbed scripts)
+	Dir              string // TESTBED_DIR: the project's testbed/ folder (scripts)
+	IdPURL           string // TESTBED_IDP_URL
+	IdPLoginURL      string // TESTBED_IDP_LOGIN_URL: starts an IdP-initiated sign-in to AWS
+	IdPHTTPSLoginURL string // TESTBED_IDP_HTTPS_LOGIN_URL: the same over https
+	IdPCA            string // TESTBED_IDP_CA: the private CA of the https front
+	STSURL           string // TESTBED_STS_URL: moto; empty when moto is missing
 }
 
-// Require returns the test bed or skips (fails in CI) when it is not running.
-// needSTS also requires moto.
+// LLNG is the running LemonLDAP::NG portal.
+type LLNG struct {
+	URL           string // TESTBED_LLNG_URL: the portal (http)
+	LoginURL      string // TESTBED_LLNG_LOGIN_URL: IdP-initiated sign-in to AWS
+	HTTPSURL      string // TESTBED_LLNG_HTTPS_URL: the portal over https, Secure cookies
+	HTTPSLoginURL string // TESTBED_LLNG_HTTPS_LOGIN_URL
+	CA            string // TESTBED_LLNG_CA: the private CA of the https portal
+}
+
+// The users and second factors of testbed/llng (users.sql, devices.json).
+const (
+	// LLNGTOTPSecret is tom's TOTP secret (base32, SHA-1, 30 s, 6 digits).
+	LLNGTOTPSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+	// LLNGChoiceTOTPSecret is cho's TOTP secret; cho also has the external
+	// 2F, so the portal asks which.
+	LLNGChoiceTOTPSecret = "KRSXG5CCMVSCAMJSGM2DKNRXHA4TAMJS"
+	// LLNGExtCode is the code the external 2F ("Fixed code") accepts.
+	LLNGExtCode = "424242"
+	// LLNGSpecialUser and LLNGSpecialPassword: a password with non-ASCII
+	// characters, '&' and other characters that need form encoding.
+	LLNGSpecialUser     = "sam.special@example.test"
+	LLNGSpecialPassword = "Grüße & ça=+%:x ✓"
+)
+
+// How is what a skipped test tells the reader to do.
+const How = "run `make test` (as root with apt-get it installs the Debian packages and starts the test bed), " +
+	"or `testbed/testbed.sh up` then `. ${SAMLOGIN_TESTBED_DIR:-/tmp/samlogin-testbed}/env` before go test"
+
+// HowMoto is what to do when moto is missing.
+const HowMoto = "moto is not packaged in Debian: install it in the machine's Python " +
+	"(`pip install 'moto[server]'`, so that moto_server is on PATH, or set MOTO_SERVER) and run `make test` again"
+
+func skip(t testing.TB, msg string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+}
+
+// Require returns the test bed or skips (fails in CI) when SimpleSAMLphp is
+// not running. needSTS also requires moto.
 func Require(t testing.TB, needSTS bool) Env {
 	t.Helper()
 	e := Env{
-		IdPURL:      os.Getenv("TESTBED_IDP_URL"),
-		IdPLoginURL: os.Getenv("TESTBED_IDP_LOGIN_URL"),
-		STSURL:      os.Getenv("TESTBED_STS_URL"),
-		Shared:      os.Getenv("SAMLOGIN_SHARED"),
+		Dir:              os.Getenv("TESTBED_DIR"),
+		IdPURL:           os.Getenv("TESTBED_IDP_URL"),
+		IdPLoginURL:      os.Getenv("TESTBED_IDP_LOGIN_URL"),
+		IdPHTTPSLoginURL: os.Getenv("TESTBED_IDP_HTTPS_LOGIN_URL"),
+		IdPCA:            os.Getenv("TESTBED_IDP_CA"),
+		STSURL:           os.Getenv("TESTBED_STS_URL"),
 	}
-	missing := e.IdPLoginURL == "" || (needSTS && e.STSURL == "")
-	if missing {
-		msg := "integration test skipped: the test bed (SimpleSAMLphp IdP, moto STS) is not running; " +
-			"run `make test`, or `../shared/testbed/testbed.sh up` then `. $SAMLOGIN_TESTBED_DIR/env` before go test"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+	if e.IdPLoginURL == "" {
+		skip(t, "integration test skipped: the test bed (SimpleSAMLphp IdP) is not running; "+How)
+	}
+	if needSTS && e.STSURL == "" {
+		skip(t, "integration test skipped: the test bed runs without moto (the local STS); "+HowMoto)
 	}
 	return e
+}
+
+// RequireLLNG returns the LemonLDAP::NG portal, skipping (failing in CI)
+// when it is not running.
+func RequireLLNG(t testing.TB) LLNG {
+	t.Helper()
+	l := LLNG{
+		URL:           os.Getenv("TESTBED_LLNG_URL"),
+		LoginURL:      os.Getenv("TESTBED_LLNG_LOGIN_URL"),
+		HTTPSURL:      os.Getenv("TESTBED_LLNG_HTTPS_URL"),
+		HTTPSLoginURL: os.Getenv("TESTBED_LLNG_HTTPS_LOGIN_URL"),
+		CA:            os.Getenv("TESTBED_LLNG_CA"),
+	}
+	if l.LoginURL == "" || l.HTTPSLoginURL == "" {
+		skip(t, "integration test skipped: the test bed's LemonLDAP::NG portal is not running; "+How)
+	}
+	return l
 }
 
 // RequireAWSCLI returns the path of the aws CLI, skipping (failing in CI)
@@ -48,11 +108,7 @@ func RequireAWSCLI(t testing.TB) string {
 	t.Helper()
 	p, err := exec.LookPath("aws")
 	if err != nil {
-		msg := "integration test skipped: no `aws` CLI on PATH; install it (pip install awscli, or your package manager) to run it"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		skip(t, "integration test skipped: no `aws` CLI on PATH; install it (pip install awscli, or your package manager) to run it")
 	}
 	return p
 }
