@@ -94,6 +94,17 @@ var (
 	ErrCancelled = errors.New("cancelled")
 )
 
+// ErrBadInput is matched (errors.Is) by an *InputError: a value the user
+// gave (--mfa-method) that fits nothing the IdP offers (exit 2).
+var ErrBadInput = errors.New("an input does not fit what the identity provider offers")
+
+// InputError is a value the user gave that fits nothing the IdP offers.
+// Its message names the flag and lists what would fit.
+type InputError struct{ Msg string }
+
+func (e *InputError) Error() string        { return e.Msg }
+func (e *InputError) Is(target error) bool { return target == ErrBadInput }
+
 // RejectedError carries the IdP's own message for a rejected sign-in.
 // errors.Is(err, ErrRejected) (or ErrMFARejected) holds for it.
 type RejectedError struct {
@@ -104,17 +115,26 @@ type RejectedError struct {
 	// Code is the IdP's message code when the page shows no words, only a
 	// code that its scripts translate (LemonLDAP::NG's trmsg="5").
 	Code string
+	// ErrorPage: the IdP answered the password with an error page instead
+	// of its sign-in form. The sign-in was refused, but not always for the
+	// password: a portal says the same way that an account lacks an
+	// attribute the application needs (LemonLDAP::NG's code 94).
+	ErrorPage bool
 }
 
 func (e *RejectedError) Error() string {
+	head := e.Kind.Error()
+	if e.ErrorPage && errors.Is(e.Kind, ErrRejected) {
+		head = "the identity provider refused the sign-in after the password"
+	}
 	msg := CleanText(e.Message)
 	if msg == "" {
 		if code := CleanTextN(e.Code, 32); code != "" {
-			return fmt.Sprintf("%v (its message code %s)", e.Kind, code)
+			return fmt.Sprintf("%s (its message code %s)", head, code)
 		}
-		return e.Kind.Error()
+		return head
 	}
-	return fmt.Sprintf("%v: %q", e.Kind, msg)
+	return fmt.Sprintf("%s: %q", head, msg)
 }
 
 func (e *RejectedError) Unwrap() error { return e.Kind }

@@ -69,7 +69,7 @@ func exitCode(err error) int {
 		return exitCancelled
 	case errors.Is(err, idp.ErrRejected), errors.Is(err, idp.ErrMFARejected), errors.Is(err, idp.ErrMFATimeout):
 		return exitRejected
-	case errors.Is(err, idp.ErrNoPrompt), errors.As(err, &ue):
+	case errors.Is(err, idp.ErrNoPrompt), errors.Is(err, idp.ErrBadInput), errors.As(err, &ue):
 		return exitUsage
 	}
 	return exitError
@@ -132,6 +132,10 @@ var hinters = []func(error) string{
 		return ""
 	},
 	func(err error) string {
+		var re *idp.RejectedError
+		if errors.As(err, &re) && re.ErrorPage {
+			return "the password may be right: the IdP's message says why (ask its admin what a message code means); samlogin did not retry, so it cannot have locked your account"
+		}
 		if errors.Is(err, idp.ErrRejected) {
 			return "check the user name and password; samlogin did not retry, so it cannot have locked your account"
 		}

@@ -132,7 +132,6 @@ func TestTestbedLLNGTOTPPrompt(t *testing.T) {
 // types the code.
 func TestTestbedLLNGChoicePrompt(t *testing.T) {
 	l := testbed.RequireLLNG(t)
-	t.Skip("needs the form driver rules of issue 9 (branch rules): the method-choice page")
 	peers := startPeers(t)
 	env, _, errb := testEnv(t, "", map[string]string{"SAMLOGIN_NO_CACHE": "1"})
 	code, err := testbed.TOTP(testbed.LLNGChoiceTOTPSecret, time.Now())

@@ -335,7 +335,7 @@ func TestChoice(t *testing.T) {
 	t.Run("MFAMethod matching nothing", func(t *testing.T) {
 		e := newEnv(t, idptest.ADFSOptions{MFA: "choice"}, envOptions{})
 		_, err := e.drv.Login(context.Background(), idp.LoginInput{Username: alice, Password: secret.New(alicePW), MFAMethod: "sms"})
-		if err == nil || !strings.Contains(err.Error(), `no method matches "sms"`) || !strings.Contains(err.Error(), "RSA SecurID") {
+		if !errors.Is(err, idp.ErrBadInput) || !strings.Contains(err.Error(), `--mfa-method "sms" matches none`) || !strings.Contains(err.Error(), "RSA SecurID") {
 			t.Fatalf("err = %v, want one listing the methods", err)
 		}
 	})

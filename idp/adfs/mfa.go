@@ -53,7 +53,8 @@ func (s *session) choose(ctx context.Context, p *htmlform.Page, m *mfaPage) (*ht
 	case want != "":
 		pick = match(m.options, want)
 		if pick == nil {
-			return nil, fmt.Errorf("adfs: %s: no method matches %q; this ADFS offers: %s", stepChoose, want, describe(m.options))
+			return nil, fmt.Errorf("adfs: %s: %w", stepChoose, &idp.InputError{Msg: fmt.Sprintf(
+				"--mfa-method %q matches none of the methods this ADFS offers: %s", idp.CleanTextN(want, 60), describe(m.options))})
 		}
 	case len(m.options) == 1:
 		pick = &m.options[0]

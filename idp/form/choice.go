@@ -232,8 +232,8 @@ func (w *walk) pick(cs []choice) (choice, error) {
 		if c, ok := matchMethod(cs, want); ok {
 			return c, nil
 		}
-		return choice{}, fmt.Errorf("form: %s: --mfa-method %q matches none of the methods the portal offers: %s",
-			stepChoose, idp.CleanTextN(want, 60), describe(cs))
+		return choice{}, fmt.Errorf("form: %s: %w", stepChoose, &idp.InputError{Msg: fmt.Sprintf(
+			"--mfa-method %q matches none of the methods the portal offers: %s", idp.CleanTextN(want, 60), describe(cs))})
 	}
 	if i := slices.IndexFunc(cs, func(c choice) bool { return c.preset }); i >= 0 {
 		return cs[i], nil // the page's own pick, as a browser would send it
@@ -283,15 +283,19 @@ func matchMethod(cs []choice, want string) (choice, bool) {
 	return choice{}, false
 }
 
-// describe lists the methods for an error: "label" (value), or the value
-// alone when there is no other label.
+// describe lists the methods for an error: "label" (value), the label
+// alone when it is the value in another case (TOTP for totp: either works
+// with --mfa-method), or the value alone when there is no label.
 func describe(cs []choice) string {
 	parts := make([]string, len(cs))
 	for i, c := range cs {
 		label, id := idp.CleanTextN(c.label, 60), idp.CleanTextN(c.id(), 60)
-		if label == "" || strings.EqualFold(label, id) {
+		switch {
+		case label == "":
 			parts[i] = id
-		} else {
+		case strings.EqualFold(label, id):
+			parts[i] = label
+		default:
 			parts[i] = fmt.Sprintf("%q (%s)", label, id)
 		}
 	}

@@ -313,11 +313,17 @@ func hasSAMLField(page *htmlform.Page) bool {
 // code (idp.ErrMFARejected), with the IdP's words or message code. f is the
 // form that came back, if any.
 func rejected(step string, kind error, page *htmlform.Page, f *htmlform.Form) error {
-	e := &idp.RejectedError{Kind: kind, Message: rejectionMessage(page, f)}
+	return fail(step, rejection(kind, page, f, false))
+}
+
+// rejection is the RejectedError of a page; errorPage says the IdP answered
+// with an error page instead of its form (see idp.RejectedError).
+func rejection(kind error, page *htmlform.Page, f *htmlform.Form, errorPage bool) *idp.RejectedError {
+	e := &idp.RejectedError{Kind: kind, Message: rejectionMessage(page, f), ErrorPage: errorPage}
 	if e.Message == "" {
 		e.Code = messageCode(page)
 	}
-	return fail(step, e)
+	return e
 }
 
 // rejectionMessage is the page's error message, else the text of a <p> or

@@ -100,8 +100,11 @@ func TestRejections(t *testing.T) {
 			`form: submit login form: the identity provider rejected the username or password: "Wrong username or password"`},
 		{"password, message code", idptest.RejectCode, "", "bob", "nope", "", idp.ErrRejected,
 			`form: submit login form: the identity provider rejected the username or password (its message code 5)`},
+		// An error page instead of the sign-in form: refused (exit 4), but
+		// not said to be the password (LemonLDAP::NG answers a missing
+		// attribute the same way).
 		{"password, error page", idptest.RejectErrorPage, "", "bob", "nope", "", idp.ErrRejected,
-			`form: submit login form: the identity provider rejected the username or password: "Wrong username or password"`},
+			`form: submit login form: the identity provider refused the sign-in after the password: "Wrong username or password"`},
 		{"code, error page", "", idptest.RejectErrorPage, "carol", "carol-pw", "000000", idp.ErrMFARejected,
 			`form: submit verification code: the identity provider rejected the second factor: "Your code is invalid"`},
 		{"code, form again", "", idptest.RejectAlert, "carol", "carol-pw", "000000", idp.ErrMFARejected,

@@ -142,11 +142,13 @@ func matchRejected(w *walk, p *htmlform.Page) *hit {
 }
 
 func actRejected(_ context.Context, w *walk, p *htmlform.Page, _ *hit) (*http.Response, string, error) {
-	kind := idp.ErrRejected
 	if w.lastSecret != "password" {
-		kind = idp.ErrMFARejected
+		return nil, "", rejected(w.step, idp.ErrMFARejected, p, nil)
 	}
-	return nil, "", rejected(w.step, kind, p, nil)
+	// Not the sign-in form again but an error page: refused, perhaps for
+	// another reason than the password (an attribute the application
+	// needs), which the message says.
+	return nil, "", fail(w.step, rejection(idp.ErrRejected, p, nil, true))
 }
 
 func matchAutoSubmit(_ *walk, p *htmlform.Page) *hit {
