@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -111,14 +112,17 @@ func formChoices(f *htmlform.Form) []choice {
 
 // cancels reports whether a button cancels or goes back rather than
 // choosing a method.
+//
+// Whole words count, so that "backup" or "feedback" is a method, "go back"
+// or "cancel_login" is not.
 func cancels(in htmlform.Input) bool {
-	s := strings.ToLower(in.Name + " " + in.Value + " " + in.Label)
-	for _, w := range []string{"cancel", "back", "logout", "abort", "reject", "decline", "deny", "abbrechen", "annuler"} {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return false
+	words := strings.FieldsFunc(strings.ToLower(in.Name+" "+in.Value+" "+in.Label), func(r rune) bool { return !unicode.IsLetter(r) })
+	return slices.ContainsFunc(words, func(w string) bool { return cancelWords[w] })
+}
+
+var cancelWords = map[string]bool{
+	"cancel": true, "back": true, "logout": true, "abort": true, "reject": true,
+	"decline": true, "deny": true, "abbrechen": true, "annuler": true, "zurück": true,
 }
 
 // linkChoices lists links on the driver's route to one path with the same
@@ -228,9 +232,15 @@ func choiceKey(h *hit) string {
 // pick is the method in.MFAMethod names, else the one the page already
 // checked or selected (a consent page's default), else the user's pick.
 func (w *walk) pick(cs []choice) (choice, error) {
+	preset := slices.IndexFunc(cs, func(c choice) bool { return c.preset })
 	if want := strings.TrimSpace(w.in.MFAMethod); want != "" {
 		if c, ok := matchMethod(cs, want); ok {
 			return c, nil
+		}
+		if preset >= 0 {
+			// Not a second-factor choice (a consent page with its default
+			// checked): the stored method is for another page.
+			return cs[preset], nil
 		}
 		return choice{}, fmt.Errorf("form: %s: %w", stepChoose, &idp.InputError{Msg: fmt.Sprintf(
 			"--mfa-method %q matches none of the methods the portal offers: %s", idp.CleanTextN(want, 60), describe(cs))})

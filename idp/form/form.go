@@ -10,24 +10,28 @@
 //     returned (the form, which would post to AWS, is not submitted);
 //     empty-saml-response: the same field, empty, is an error;
 //   - unsupported-mfa: Duo (every generation), Okta Verify, WebAuthn:
-//     idp.ErrUnsupportedMFA, in one line;
+//     idp.ErrUnsupportedMFA, in one line (a page that offers such a method
+//     among others is a method-choice page; on Duo's own host it is Duo);
 //   - second-secret: after the password, a different password field alone
-//     is a code typed into a password box;
+//     (and no user name, even hidden: that is the sign-in form again) is a
+//     code typed into a password box;
 //   - password-form: username and password, the form's hidden fields kept.
 //     The password form coming back after the password was posted is a
-//     rejection (*idp.RejectedError, idp.ErrRejected): never posted twice;
+//     rejection (*idp.RejectedError, idp.ErrRejected; idp.ErrMFARejected
+//     when a code was the last thing sent): never posted twice;
 //   - method-choice: a form whose submission needs a choice (named submit
 //     buttons, a radio group, a select) or links that each carry a method:
 //     LoginInput.MFAMethod picks by value, name or label, else the option
-//     the page checked or selected, else the Prompter's Select;
+//     the page checked or selected (also when MFAMethod fits nothing: a
+//     consent page's default), else the Prompter's Select;
 //   - username-form, code-form: a form with one visible text input asks for
 //     the username alone (named like one) or for a one-time code
 //     (LoginInput.MFACode, tried once, else the Prompter);
-//   - rejected: after a password or code, an error page (an error or alert
-//     message, a message code, or no form and a link back) is a rejection;
 //   - auto-submit, noscript-form, meta-refresh: hand-over pages are followed
 //     as a browser without a user would (a form that a script submits, a
-//     <noscript> form, a refresh);
+//     <noscript> form, a refresh), before any message on them is read;
+//   - rejected: after a password or code, an error page (an error or alert
+//     message, a message code, or no form and a link back) is a rejection;
 //   - needs-javascript: no form, link or refresh, but scripts:
 //     idp.ErrNeedsBrowser;
 //   - unknown-page: an *idp.PageError naming the step, the page title and
@@ -222,6 +226,11 @@ type walk struct {
 func actLogin(ctx context.Context, w *walk, page *htmlform.Page, h *hit) (*http.Response, string, error) {
 	f := h.form
 	if w.passwordField != "" {
+		if w.lastSecret == "verification code" {
+			// Sent back to the sign-in form after a code: the code was
+			// refused, not the password.
+			return nil, "", rejected(stepCode, idp.ErrMFARejected, page, f)
+		}
 		return nil, "", rejected(stepLogin, idp.ErrRejected, page, f)
 	}
 	pw := f.PasswordInputs()

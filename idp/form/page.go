@@ -90,8 +90,12 @@ func usernameInput(f *htmlform.Form, password htmlform.Input) (htmlform.Input, b
 
 // formKey identifies a form across pages: where it posts and the field the
 // user fills. The query string (often a fresh state handle) is left out.
-func formKey(f *htmlform.Form, field htmlform.Input) string {
-	return idp.ShortURL(f.Action) + "#" + field.Name
+//
+// It is the field's name alone: a portal may post each try to a new path
+// (/otp/tx3, then /otp/tx5), and the same field asked for again after it
+// was sent is that field coming back.
+func formKey(_ *htmlform.Form, field htmlform.Input) string {
+	return field.Name
 }
 
 // addDefaultButton adds the button a person would click: the form's first
@@ -154,6 +158,9 @@ func errorMessage(page *htmlform.Page) string {
 			if hidden(s) || visibleText(s.Clone().Find("a, button").Remove().End()) == "" {
 				return true // hidden, or only a link's or a button's words ("Go to portal")
 			}
+			if notAnError(s) {
+				return true // "alert alert-info": your password expires in 5 days
+			}
 			msg = idp.CleanText(visibleText(s))
 			return msg == ""
 		})
@@ -162,6 +169,21 @@ func errorMessage(page *htmlform.Page) string {
 		}
 	}
 	return ""
+}
+
+// notAnError reports whether s is marked as a notice that is no error:
+// Bootstrap's alert-info / alert-success, a "notice" or "success" class.
+func notAnError(s *goquery.Selection) bool {
+	class := strings.ToLower(s.AttrOr("class", ""))
+	if strings.Contains(class, "error") || strings.Contains(class, "danger") {
+		return false
+	}
+	for _, w := range []string{"info", "success", "notice", "positive"} {
+		if strings.Contains(class, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // hidden reports whether s or an ancestor is hidden by the hidden or

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/samlogin/samlogin/idp"
 	"github.com/samlogin/samlogin/idp/htmlform"
@@ -43,10 +44,10 @@ var rules = []rule{
 	{"method-choice", matchChoice, actChoose},
 	{"username-form", matchUsername, actUsername},
 	{"code-form", matchCode, actCode},
-	{"rejected", matchRejected, actRejected},
 	{"auto-submit", matchAutoSubmit, actAutoSubmit},
 	{"noscript-form", matchNoscript, actAutoSubmit},
 	{"meta-refresh", matchRefresh, actRefresh},
+	{"rejected", matchRejected, actRejected},
 	{"needs-javascript", matchNeedsJS, actNeedsJS},
 	{"unknown-page", func(*walk, *htmlform.Page) *hit { return &hit{} }, actUnknown},
 }
@@ -69,11 +70,18 @@ func actEmptySAML(_ context.Context, w *walk, p *htmlform.Page, _ *hit) (*http.R
 	return nil, "", pageErr(w.step, p, "the page's SAMLResponse field is empty")
 }
 
-func matchUnsupported(_ *walk, p *htmlform.Page) *hit {
-	if what := htmlform.UnsupportedMFA(p); what != "" {
-		return &hit{what: what}
+func matchUnsupported(w *walk, p *htmlform.Page) *hit {
+	what := htmlform.UnsupportedMFA(p)
+	if what == "" {
+		return nil
 	}
-	return nil
+	// A page that lets the user choose among methods (one of them
+	// WebAuthn, say) is a choice page: the unsupported one is refused only
+	// once chosen. Duo's own pages are Duo's, whatever they offer.
+	if !strings.Contains(strings.ToLower(p.URL.Hostname()), "duosecurity.com") && matchChoice(w, p) != nil {
+		return nil
+	}
+	return &hit{what: what}
 }
 
 func actUnsupported(_ context.Context, w *walk, p *htmlform.Page, h *hit) (*http.Response, string, error) {
@@ -88,10 +96,23 @@ func matchSecondSecret(w *walk, p *htmlform.Page) *hit {
 	if f == nil || w.passwordField == "" {
 		return nil
 	}
-	if pw := f.PasswordInputs(); len(pw) == 1 && pw[0].Name != "" && pw[0].Name != w.passwordField && len(textInputs(f)) == 0 {
+	if pw := f.PasswordInputs(); len(pw) == 1 && pw[0].Name != "" && pw[0].Name != w.passwordField && len(textInputs(f)) == 0 &&
+		!hasUserField(f) {
 		return &hit{form: f, field: pw[0]}
 	}
 	return nil
+}
+
+// hasUserField reports whether f carries a user name, hidden or not: a
+// sign-in form again (with the password field renamed), where a code must
+// not go.
+func hasUserField(f *htmlform.Form) bool {
+	for _, in := range f.Inputs {
+		if in.Name != "" && in.Type != "password" && !in.IsButton() && userLike(in) && !codeLike(in) {
+			return true
+		}
+	}
+	return false
 }
 
 func matchPassword(_ *walk, p *htmlform.Page) *hit {
