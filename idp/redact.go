@@ -207,9 +207,12 @@ var safeFormFields = map[string]bool{
 //     like; what an "unknown relying party" error is about.
 //   - client-request-id: ADFS's correlation id, what an administrator
 //     looks for in the ADFS event log; it grants nothing.
+//   - IDPInitiated and sp: LemonLDAP::NG's IdP-initiated sign-on
+//     (/saml/singleSignOn?IDPInitiated=1&sp=urn:amazon:webservices): a flag
+//     and the relying party, like spentityid.
 var safeURLParams = map[string]bool{
 	"logintorp": true, "spentityid": true, "providerid": true, "partnerspid": true,
-	"client-request-id": true,
+	"client-request-id": true, "idpinitiated": true, "sp": true,
 }
 
 // SensitiveName reports whether the value of a query or path parameter

@@ -162,6 +162,9 @@ var (
 	// neither is taken for a token there.
 	uuidLike = regexp.MustCompile(`^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$`)
 	hostLike = regexp.MustCompile(`^(?:[A-Za-z0-9-]{1,19}\.)+[A-Za-z]{2,19}$`)
+	// A GUID right after "session" or "sid" is a session id, not a
+	// correlation id: "session: 4f2a9c81-...", "sid=...".
+	sessionGUID = regexp.MustCompile(`(?i)(\b(?:session|sid)[\w-]*[\s:=#"']{1,4})[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\b`)
 )
 
 // redactText applies RedactURL to the URLs of text, and the pair and token
@@ -189,11 +192,12 @@ func redactText(text string) string {
 // redactWords redacts the values of secret-looking pairs and token-like
 // words of a text without URLs.
 func redactWords(s string) string {
+	s = sessionGUID.ReplaceAllString(s, "${1}"+Redacted)
 	s = textPair.ReplaceAllStringFunc(s, func(m string) string {
 		sub := textPair.FindStringSubmatch(m)
 		if sub[1] != "" { // JSON
 			name := strings.Trim(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(sub[1]), ":")), `"`)
-			if secretLikeName(name) {
+			if secretLikeName(name) || idName(name) {
 				return sub[1] + `"` + Redacted + `"`
 			}
 			return m
@@ -249,6 +253,14 @@ var secretParts = []string{
 // page's text names a value not to print (sessionId, access_token...).
 // Text is prose, where an allow-list would redact everything; URLs and
 // form bodies use allow-lists instead.
+// idName reports whether a JSON key names an identifier of the sign-in
+// ("ID", "id", "sid", "requestId"...): its value may resume or identify a
+// session, and a message needs none of it.
+func idName(name string) bool {
+	n := strings.ToLower(name)
+	return n == "id" || n == "sid" || strings.HasSuffix(n, "id") && len(n) > 2 && name[len(name)-2] == 'I'
+}
+
 func secretLikeName(name string) bool {
 	n := strings.ToLower(name)
 	for _, p := range secretParts {

@@ -100,3 +100,21 @@ func FuzzCleanText(f *testing.F) {
 		}
 	})
 }
+
+// Session ids the way real error pages quote them: a JSON "ID", a GUID
+// after "session" or "sid". A GUID alone (ADFS's Activity ID) stays: an
+// administrator needs it.
+func TestCleanTextSessionIDs(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"ID":"4f2a9c81-77b1-4c2e-9d3a-0b1c2d3e4f50","error":"bad"}`:  `{"ID":"[redacted]","error":"bad"}`,
+		`{"requestId": "abc123"}`:                                      `{"requestId": "[redacted]"}`,
+		`Your session: 4f2a9c81-77b1-4c2e-9d3a-0b1c2d3e4f50 has ended`: `Your session: [redacted] has ended`,
+		`sid=4F2A9C81-77B1-4C2E-9D3A-0B1C2D3E4F50`:                     `sid=[redacted]`,
+		`Activity ID: 4f2a9c81-77b1-4c2e-9d3a-0b1c2d3e4f50`:            `Activity ID: 4f2a9c81-77b1-4c2e-9d3a-0b1c2d3e4f50`,
+		`{"valid": "yes"}`: `{"valid": "yes"}`,
+	} {
+		if got := CleanText(in); got != want {
+			t.Errorf("CleanText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -134,10 +135,10 @@ var hinters = []func(error) string{
 	func(err error) string {
 		var re *idp.RejectedError
 		if errors.As(err, &re) && re.ErrorPage {
-			return "the password may be right: the IdP's message says why (ask its admin what a message code means); samlogin did not retry, so it cannot have locked your account"
+			return "the password may be right: the IdP's message says why (ask its admin what a message code means); samlogin sent it once and did not retry, so it added no failed attempt of its own"
 		}
 		if errors.Is(err, idp.ErrRejected) {
-			return "check the user name and password; samlogin did not retry, so it cannot have locked your account"
+			return "check the user name and password; samlogin sent it once and did not retry, so it added no failed attempt of its own"
 		}
 		if errors.Is(err, idp.ErrMFARejected) {
 			return "the code was not resent; run samlogin again for a new one"
@@ -183,6 +184,10 @@ var hinters = []func(error) string{
 		if errors.Is(err, idp.ErrInsecureURL) && strings.Contains(err.Error(), "plain http") {
 			return "the IdP (or a proxy) sent samlogin from https to plain http: use the IdP's https address, and ask its admin to fix the redirect"
 		}
+		var ua x509.UnknownAuthorityError
+		if errors.As(err, &ua) {
+			return "the server's certificate is signed by a CA this machine does not trust: give your company's CA (or your TLS-inspecting proxy's) with --ca-bundle FILE or AWS_CA_BUNDLE; samlogin never turns verification off"
+		}
 		var nr *atomicfile.NotRegularError
 		if errors.As(err, &nr) {
 			return "move it away, or point AWS_CONFIG_FILE or AWS_SHARED_CREDENTIALS_FILE at a regular file"
@@ -218,7 +223,7 @@ func detail(err error) string {
 
 // adfsRejectedHint is the hint for a password ADFS rejected: its user names
 // have two shapes, and people try the third.
-const adfsRejectedHint = "check the password and the username format (DOMAIN\\user or user@domain); samlogin did not retry, so it cannot have locked your account"
+const adfsRejectedHint = "check the password and the username format (DOMAIN\\user or user@domain); samlogin sent it once and did not retry, so it added no failed attempt of its own"
 
 // flagMention finds the flags an error message names (compiled on first
 // use: credential-process's cache hit never pays for it).

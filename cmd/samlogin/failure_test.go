@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -50,7 +53,7 @@ func TestSharedRejectionExitCode(t *testing.T) {
 	if got := exitCode(err); got != exitRejected {
 		t.Errorf("exit %d, want %d", got, exitRejected)
 	}
-	want := `another samlogin tried to sign in just now (same IdP, user and role) and failed: the identity provider rejected the username or password: "Incorrect user ID or password."; check the user name and password; samlogin did not retry, so it cannot have locked your account`
+	want := `another samlogin tried to sign in just now (same IdP, user and role) and failed: the identity provider rejected the username or password: "Incorrect user ID or password."; check the user name and password; samlogin sent it once and did not retry, so it added no failed attempt of its own`
 	if got := message(err); got != want {
 		t.Errorf("message:\n got %s\nwant %s", got, want)
 	}
@@ -110,5 +113,14 @@ func TestMessagePrintable(t *testing.T) {
 	}
 	if !strings.Contains(got, "is not offered") {
 		t.Errorf("message lost its words: %q", got)
+	}
+}
+
+// An unknown CA gets the --ca-bundle hint, through the wrapping an HTTP
+// client error has.
+func TestMessageUnknownCA(t *testing.T) {
+	err := fmt.Errorf("form: open sign-in page: %w", &url.Error{Op: "Get", URL: "https://sso.example.com/", Err: &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}})
+	if got := message(err); !strings.Contains(got, "--ca-bundle FILE or AWS_CA_BUNDLE") {
+		t.Errorf("message = %q", got)
 	}
 }

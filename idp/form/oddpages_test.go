@@ -129,3 +129,16 @@ func TestOddPages(t *testing.T) {
 		})
 	}
 }
+
+// A page that needs JavaScript usually has a footer link to elsewhere
+// ("Privacy"): still a page only a browser goes on from.
+func TestNeedsJavaScriptWithFooterLink(t *testing.T) {
+	u, _ := oddPortal(t, func(m, p, b string) string {
+		return `<html><head><title>Signing in</title><script src="/app.js"></script></head><body><div id="app"></div><footer><a href="https://www.example.org/privacy">Privacy</a></footer></body></html>`
+	})
+	d := newDriver(t, Config{URL: u}, nil, nil)
+	_, err := d.Login(t.Context(), idp.LoginInput{Username: "alice", Password: secret.New("alice-pass")})
+	if !errors.Is(err, idp.ErrNeedsBrowser) {
+		t.Fatalf("err = %v, want ErrNeedsBrowser", err)
+	}
+}

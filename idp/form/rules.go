@@ -217,13 +217,19 @@ func matchRefresh(_ *walk, p *htmlform.Page) *hit {
 	return nil
 }
 
-// matchNeedsJS: no form, no link, no refresh, but scripts: only a browser
-// goes on from here.
-func matchNeedsJS(_ *walk, p *htmlform.Page) *hit {
-	if len(p.Forms) == 0 && p.Doc.Find("script").Length() > 0 && len(links(p)) == 0 {
-		return &hit{}
+// matchNeedsJS: no form, no refresh, no link within the IdP's site (a
+// footer's "Privacy" link to elsewhere does not count), but scripts: only a
+// browser goes on from here.
+func matchNeedsJS(w *walk, p *htmlform.Page) *hit {
+	if len(p.Forms) > 0 || p.Doc.Find("script").Length() == 0 {
+		return nil
 	}
-	return nil
+	for _, u := range links(p) {
+		if w.d.route.Allowed(u.Hostname()) {
+			return nil
+		}
+	}
+	return &hit{}
 }
 
 func actNeedsJS(_ context.Context, w *walk, p *htmlform.Page, _ *hit) (*http.Response, string, error) {
