@@ -16,6 +16,8 @@ import (
 
 	"github.com/samlogin/samlogin/awsconfig"
 	"github.com/samlogin/samlogin/internal/secret"
+
+	"github.com/samlogin/samlogin/internal/testtmp"
 )
 
 // clock is a settable test clock.
@@ -44,7 +46,7 @@ func testCreds(n int, exp time.Time) *awsconfig.Credentials {
 var key = awsconfig.CacheKey{IdP: "adfs.corp.example", Username: `CORP\alice`, RoleARN: "arn:aws:iam::123456789012:role/Admin"}
 
 func TestCacheStoreLoadModes(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "home", ".aws", "samlogin", "credentials")
+	dir := filepath.Join(testtmp.Dir(t), "home", ".aws", "samlogin", "credentials")
 	clk := &clock{t: time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)}
 	c := &awsconfig.CredentialCache{Dir: dir, Now: clk.Now}
 	if c.Load(key) != nil {
@@ -96,7 +98,7 @@ func TestCacheStoreLoadModes(t *testing.T) {
 
 func TestCacheValidMargin(t *testing.T) {
 	clk := &clock{t: time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)}
-	c := &awsconfig.CredentialCache{Dir: t.TempDir(), Now: clk.Now}
+	c := &awsconfig.CredentialCache{Dir: testtmp.Dir(t), Now: clk.Now}
 	if err := c.Store(key, testCreds(0, clk.Now().Add(time.Hour))); err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +120,7 @@ func TestCacheValidMargin(t *testing.T) {
 }
 
 func TestCacheIgnoresBrokenEntries(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	c := &awsconfig.CredentialCache{Dir: dir}
 	if err := c.Store(key, testCreds(0, time.Now().Add(time.Hour))); err != nil {
 		t.Fatal(err)
@@ -140,7 +142,7 @@ func TestCacheIgnoresBrokenEntries(t *testing.T) {
 // TestCacheGetSingleFlight: many callers at once with a stale cache make
 // one fetch; everybody gets its result.
 func TestCacheGetSingleFlight(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	clk := &clock{t: time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)}
 	old := &awsconfig.CredentialCache{Dir: dir, Now: clk.Now}
 	if err := old.Store(key, testCreds(0, clk.Now().Add(2*time.Minute))); err != nil {
@@ -188,7 +190,7 @@ func TestCacheGetSingleFlight(t *testing.T) {
 // from another caller, are served to the callers that waited for them
 // instead of making each sign in again.
 func TestCacheGetShortCredentials(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	clk := &clock{t: time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)}
 	c := &awsconfig.CredentialCache{Dir: dir, Now: clk.Now}
 	var fetches int
@@ -212,7 +214,7 @@ func TestCacheGetShortCredentials(t *testing.T) {
 // waited for it fail with its message and do not fetch (no second
 // password attempt, no second MFA push).
 func TestCacheGetFailureIsShared(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	clk := &clock{t: time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)}
 	var fetches atomic.Int32
 	release := make(chan struct{})
@@ -268,7 +270,7 @@ func TestCacheGetFailureIsShared(t *testing.T) {
 // (the user pressed Ctrl-C at a prompt) is not the answer of the next call.
 func TestCacheCancelledFetchNotShared(t *testing.T) {
 	clk := &clock{t: time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)}
-	c := &awsconfig.CredentialCache{Dir: t.TempDir(), Now: clk.Now}
+	c := &awsconfig.CredentialCache{Dir: testtmp.Dir(t), Now: clk.Now}
 	_, _, err := c.Get(context.Background(), key, 0, func(context.Context) (*awsconfig.Credentials, error) {
 		return nil, fmt.Errorf("prompt: %w", context.Canceled)
 	})
@@ -306,7 +308,7 @@ func holdSignInLock(t *testing.T, dir, step string) {
 }
 
 func TestCacheLockTimeout(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	holdSignInLock(t, dir, "")
 	c := &awsconfig.CredentialCache{Dir: dir, LockWait: 20 * time.Millisecond, PollInterval: time.Millisecond}
 	_, _, err := c.Get(context.Background(), key, 0, func(context.Context) (*awsconfig.Credentials, error) {
@@ -347,7 +349,7 @@ func TestShellQuote(t *testing.T) {
 // win over it), as aws-sdk-go-v2 reads it; a later write with static keys
 // removes samlogin's credential_process and keeps a user's own.
 func TestWriteProfileCredentialProcess(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	p := awsconfig.Paths{Config: filepath.Join(dir, "config"), Credentials: filepath.Join(dir, "credentials")}
 	if err := os.WriteFile(p.Credentials, []byte("[other]\naws_access_key_id = AKIAKEEP\n"), 0o600); err != nil {
 		t.Fatal(err)

@@ -6,10 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/samlogin/samlogin/internal/testtmp"
 )
 
 func TestWrite(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "new", "folder")
+	dir := filepath.Join(testtmp.Dir(t), "new", "folder")
 	path := filepath.Join(dir, "f[1]*.json")
 	if err := Write(path, []byte("one"), 0o600); err != nil {
 		t.Fatal(err)
@@ -48,7 +50,7 @@ func TestWrite(t *testing.T) {
 }
 
 func TestWriteErrorLeavesFile(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	path := filepath.Join(dir, "target")
 	if err := os.Mkdir(path, 0o700); err != nil { // rename over a folder fails
 		t.Fatal(err)
@@ -63,7 +65,7 @@ func TestWriteErrorLeavesFile(t *testing.T) {
 }
 
 func TestReadRegular(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	p := filepath.Join(dir, "f")
 	if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
 		t.Fatal(err)
