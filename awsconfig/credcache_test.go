@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -75,13 +76,14 @@ func TestCacheStoreLoadModes(t *testing.T) {
 		}
 	}
 	fi, err := os.Stat(dir)
-	if err != nil || fi.Mode().Perm() != 0o700 {
+	unixModes := runtime.GOOS != "windows" // Windows: the profile folder's access list protects them
+	if err != nil || unixModes && fi.Mode().Perm() != 0o700 {
 		t.Errorf("cache folder: %v, mode %v, want 0700", err, fi.Mode().Perm())
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*"))
 	for _, f := range files {
 		fi, _ := os.Stat(f)
-		if fi.Mode().Perm() != 0o600 {
+		if unixModes && fi.Mode().Perm() != 0o600 {
 			t.Errorf("%s: mode %v, want 0600", f, fi.Mode().Perm())
 		}
 		if strings.Contains(f, "alice") || strings.Contains(f, "Admin") {
@@ -404,4 +406,81 @@ func TestWriteProfileCredentialProcess(t *testing.T) {
 	if cfg, _ := os.ReadFile(p.Config); !strings.Contains(string(cfg), "credential_process = /usr/bin/vault-creds") {
 		t.Errorf("a user's credential_process was removed:\n%s", cfg)
 	}
+}
+
+func TestWindowsQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		`C:\Users\jo\bin\samlogin.exe`:           `C:\Users\jo\bin\samlogin.exe`,
+		`C:\Program Files\samlogin\samlogin.exe`: `"C:\Program Files\samlogin\samlogin.exe"`,
+		`C:\Users\Jo Doe\`:                       `"C:\Users\Jo Doe\\"`,
+		"prod-admin":                             "prod-admin",
+		"it's":                                   "it's",
+		"":                                       `""`,
+		`a"b`:                                    `"a\"b"`,
+		`a\"b`:                                   `"a\\\"b"`,
+		"R&D":                                    `"R&D"`,
+		`\\server\share\samlogin.exe`:            `\\server\share\samlogin.exe`,
+		`C:\Users\Zoë (work)\samlogin\samlogin.exe`: `"C:\Users\Zoë (work)\samlogin\samlogin.exe"`,
+	} {
+		got := awsconfig.WindowsQuote(in)
+		if got != want {
+			t.Errorf("WindowsQuote(%q) = %s, want %s", in, got, want)
+		}
+		if back := splitWindows(got); len(back) != 1 || back[0] != in {
+			t.Errorf("WindowsQuote(%q) = %s splits to %q", in, got, back)
+		}
+	}
+	// samlogin recognises its own line in either quoting.
+	for _, line := range []string{`"C:\Program Files\samlogin.exe" credential-process --profile "R&D"`,
+		`/usr/bin/samlogin credential-process --profile 'R&D'`} {
+		if !awsconfig.IsSamloginCredentialProcess(line, "R&D") {
+			t.Errorf("IsSamloginCredentialProcess(%s) = false", line)
+		}
+	}
+}
+
+// splitWindows splits a command line by the Microsoft C runtime's rules
+// (CommandLineToArgvW), as the AWS CLI does on Windows.
+func splitWindows(s string) []string {
+	var args []string
+	var cur strings.Builder
+	inQuotes, have := false, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\\':
+			n := 0
+			for i < len(s) && s[i] == '\\' {
+				n++
+				i++
+			}
+			if i < len(s) && s[i] == '"' {
+				cur.WriteString(strings.Repeat(`\`, n/2))
+				if n%2 == 1 {
+					cur.WriteByte('"')
+				} else {
+					inQuotes = !inQuotes
+				}
+			} else {
+				cur.WriteString(strings.Repeat(`\`, n))
+				i--
+			}
+			have = true
+		case c == '"':
+			inQuotes, have = !inQuotes, true
+		case (c == ' ' || c == '\t') && !inQuotes:
+			if have {
+				args = append(args, cur.String())
+				cur.Reset()
+				have = false
+			}
+		default:
+			cur.WriteByte(c)
+			have = true
+		}
+	}
+	if have {
+		args = append(args, cur.String())
+	}
+	return args
 }

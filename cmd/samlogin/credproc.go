@@ -272,13 +272,13 @@ func executable() (string, error) {
 }
 
 // credentialProcessLine is the credential_process samlogin writes for
-// profile.
+// profile, quoted as the AWS CLI of this system splits it (quoteArg).
 func credentialProcessLine(profile string) (string, error) {
 	exe, err := executable()
 	if err != nil {
 		return "", fmt.Errorf("find samlogin's own path for credential_process: %w", err)
 	}
-	return awsconfig.ShellQuote(exe) + " credential-process --profile " + awsconfig.ShellQuote(profile), nil
+	return quoteArg(exe) + " credential-process --profile " + quoteArg(profile), nil
 }
 
 // credProcFlag is login's --credential-process.
