@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 	"unicode"
 
@@ -126,7 +125,7 @@ func runForwarding(c *exec.Cmd) error {
 		for {
 			select {
 			case s := <-sigs:
-				_ = c.Process.Signal(s)
+				_ = forwardSignal(c.Process, s)
 			case <-done:
 				return
 			}
@@ -139,10 +138,7 @@ func runForwarding(c *exec.Cmd) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &ee):
-		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			return &exitStatus{code: 128 + int(ws.Signal())}
-		}
-		return &exitStatus{code: ee.ExitCode()}
+		return &exitStatus{code: commandExitCode(ee)}
 	}
 	return fmt.Errorf("exec: %w", err)
 }

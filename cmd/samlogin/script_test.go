@@ -24,7 +24,8 @@ var update = flag.Bool("update", false, "rewrite testscript files with the actua
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"samlogin": main, // with its signal handling
+		"samlogin":           main, // with its signal handling
+		"samlogin-testchild": testChild,
 	})
 }
 
