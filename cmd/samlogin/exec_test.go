@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -18,6 +19,9 @@ import (
 // Ctrl-C, then exits 42 at Ctrl-C, or 5 at the end of its input.
 func testChild() {
 	switch os.Args[1] {
+	case "envformat":
+		fmt.Println(strings.TrimSpace(envFormatDefault(os.Getenv) + " " + parentName()))
+		os.Exit(0)
 	case "exit":
 		n, _ := strconv.Atoi(os.Args[2])
 		os.Exit(n)
