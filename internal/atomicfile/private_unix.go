@@ -39,11 +39,22 @@ func checkFolder(path, what, dir string) error {
 	if err != nil {
 		return nil // a missing folder is created 0700 by the writer
 	}
-	if worldWritableNoSticky(fi.Mode()) {
+	if worldWritableNoSticky(fi.Mode()) && !windowsDrive(dir) {
 		return &UnsafePathError{Path: path, Reason: fmt.Sprintf("%s is in %s, a folder anyone can write to (mode %#o, no sticky bit)", what, dir, fi.Mode().Perm())}
 	}
 	return nil
 }
+
+// mountinfo is read by windowsDrive; tests replace it.
+var mountinfo = func() string {
+	b, _ := os.ReadFile("/proc/self/mountinfo") // none outside Linux: no drive mounts
+	return string(b)
+}
+
+// windowsDrive reports whether dir is on a Windows drive mounted by WSL
+// (see onWindowsDrive): its mode 0777 says nothing of who may write. Read
+// only for a folder that would be refused.
+func windowsDrive(dir string) bool { return onWindowsDrive(mountinfo(), dir) }
 
 // resolveChecked follows path's symbolic links one by one (as the kernel
 // does), checking the folder each link sits in, then the final file and
