@@ -187,7 +187,7 @@ credential_process = %s credential-process --profile tf
 	for i := range n {
 		wg.Go(func() {
 			cmd := exec.Command(bin, "credential-process", "--profile", "tf")
-			cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "SAMLOGIN_PASSWORD=alice-pw", "SAMLOGIN_NO_PROMPT=true"}
+			cmd.Env = []string{"HOME=" + home, "USERPROFILE=" + home, "SYSTEMROOT=" + os.Getenv("SYSTEMROOT"), "PATH=" + os.Getenv("PATH"), "SAMLOGIN_PASSWORD=alice-pw", "SAMLOGIN_NO_PROMPT=true"}
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
 			out, err := cmd.Output()

@@ -18,6 +18,8 @@ import (
 	"github.com/samlogin/samlogin/awsconfig"
 	"github.com/samlogin/samlogin/awsconfig/ststest"
 	"github.com/samlogin/samlogin/internal/secret"
+
+	"github.com/samlogin/samlogin/internal/testtmp"
 )
 
 var update = flag.Bool("update", false, "rewrite testscript files with the actual output (cmp)")
@@ -67,6 +69,7 @@ func scriptParams(dir string, vars map[string]string) testscript.Params {
 			}
 			e.Vars = kept
 			e.Setenv("HOME", filepath.Join(e.WorkDir, "home"))
+			e.Setenv("USERPROFILE", filepath.Join(e.WorkDir, "home")) // the home folder on Windows
 			e.Setenv("TZ", "UTC")
 			e.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 			e.Setenv("AWS_MAX_ATTEMPTS", "1")
@@ -87,6 +90,9 @@ func scriptParams(dir string, vars map[string]string) testscript.Params {
 		Condition: func(cond string) (bool, error) {
 			if cond == "root" { // chown to another uid needs it
 				return os.Geteuid() == 0, nil
+			}
+			if cond == "wine" { // [wine] skip 'why': what Wine cannot run honestly
+				return testtmp.UnderWine(), nil
 			}
 			if cond == "awscli" {
 				_, err := exec.LookPath("aws")
