@@ -95,3 +95,16 @@ func TestForwardSignal(t *testing.T) {
 		t.Errorf("child exit %d, want %d", got, want)
 	}
 }
+
+// TestShellCommand: --password-command's shell (/bin/sh, cmd.exe on
+// Windows) runs a command line with spaces and quotes as typed.
+func TestShellCommand(t *testing.T) {
+	env := &Env{Stderr: io.Discard, Stdin: nil}
+	pw, err := runPasswordCommand(t.Context(), env, `echo hunter2 "with space"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := pw.Reveal(); got != `hunter2 "with space"` && got != `hunter2 with space` {
+		t.Errorf("password %q", got)
+	}
+}

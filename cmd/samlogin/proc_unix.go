@@ -3,10 +3,17 @@
 package main
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"syscall"
 )
+
+// shellCommand runs the command line cmd through the system's shell:
+// /bin/sh -c.
+func shellCommand(ctx context.Context, cmd string) *exec.Cmd {
+	return exec.CommandContext(ctx, "/bin/sh", "-c", cmd)
+}
 
 // forwardSignal passes s, which samlogin received, on to exec's command.
 func forwardSignal(p *os.Process, s os.Signal) error { return p.Signal(s) }

@@ -3,9 +3,25 @@
 package main
 
 import (
+	"context"
 	"os"
 	"os/exec"
+	"syscall"
 )
+
+// shellCommand runs the command line cmd through the system's shell:
+// cmd.exe /d /s /c "cmd" (%ComSpec%), given as the raw command line so
+// that Go's argument quoting, which cmd.exe does not read, stays out of
+// it: with /s, cmd.exe drops the outer quotes and runs the rest as typed.
+func shellCommand(ctx context.Context, cmd string) *exec.Cmd {
+	comspec := os.Getenv("ComSpec")
+	if comspec == "" {
+		comspec = "cmd.exe"
+	}
+	c := exec.CommandContext(ctx, comspec)
+	c.SysProcAttr = &syscall.SysProcAttr{CmdLine: `cmd.exe /d /s /c "` + cmd + `"`}
+	return c
+}
 
 // forwardedSignals are the signals exec watches while its command runs:
 // the console's Ctrl-C and Ctrl-Break, which Go delivers as os.Interrupt.
