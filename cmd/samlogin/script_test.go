@@ -25,10 +25,25 @@ import (
 var update = flag.Bool("update", false, "rewrite testscript files with the actual output (cmp)")
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(wineSafe{m}, map[string]func(){
 		"samlogin":           main, // with its signal handling
 		"samlogin-testchild": testChild,
 	})
+}
+
+// wineSafe removes, under Wine, the folder of commands that testscript.Main
+// put first on PATH before testscript does: Wine's os.RemoveAll fails there
+// (see internal/testtmp), which would fail the run after every test passed.
+type wineSafe struct{ m *testing.M }
+
+func (w wineSafe) Run() int {
+	code := w.m.Run()
+	if testtmp.UnderWine() {
+		if dir := filepath.SplitList(os.Getenv("PATH"))[0]; strings.Contains(filepath.Base(filepath.Dir(dir)), "testscript-main") {
+			_ = testtmp.RemoveAll(filepath.Dir(dir))
+		}
+	}
+	return code
 }
 
 // TestScripts runs the end-to-end scripts in testdata/script against the

@@ -70,7 +70,20 @@ func RemoveStale(path string) {
 	}
 }
 
+// globEscape makes s match only itself in filepath.Glob: each of * ? [
+// in a class of its own ([*]), which works on Windows too, where the
+// backslash is a separator and not an escape.
 func globEscape(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`, `[`, `\[`)
-	return r.Replace(s)
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '*' || r == '?' || r == '[':
+			b.WriteString("[" + string(r) + "]")
+		case r == '\\' && filepath.Separator == '/':
+			b.WriteString(`\\`)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

@@ -8,6 +8,7 @@
 package testtmp
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -43,8 +44,16 @@ func Dir(t testing.TB) string {
 }
 
 func removeAll(t testing.TB, dir string) {
-	if os.RemoveAll(dir) == nil {
-		return
+	if err := RemoveAll(dir); err != nil {
+		t.Logf("testtmp: %v", err)
+	}
+}
+
+// RemoveAll is os.RemoveAll, falling back under Wine to removing the
+// entries one by one, deepest first.
+func RemoveAll(dir string) error {
+	if err := os.RemoveAll(dir); err == nil {
+		return nil
 	}
 	var paths []string
 	_ = filepath.WalkDir(dir, func(p string, _ fs.DirEntry, err error) error {
@@ -57,6 +66,7 @@ func removeAll(t testing.TB, dir string) {
 		_ = os.Remove(p)
 	}
 	if _, err := os.Lstat(dir); err == nil {
-		t.Logf("testtmp: could not remove %s", dir)
+		return fmt.Errorf("could not remove %s", dir)
 	}
+	return nil
 }
