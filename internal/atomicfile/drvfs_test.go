@@ -62,3 +62,26 @@ func TestResolveLinkIntoWindowsDrive(t *testing.T) {
 		t.Errorf("Resolve through a link into a Windows drive = %q, %v", got, err)
 	}
 }
+
+// TestEnsurePrivateDirOnWindowsDrive: samlogin's folder on a Windows drive
+// (mode 0777, which chmod cannot change there) is left alone, without a
+// notice at every run.
+func TestEnsurePrivateDirOnWindowsDrive(t *testing.T) {
+	dir := testtmp.Dir(t)
+	state := filepath.Join(dir, "mnt", "c", "Users", "jo", ".aws", "samlogin")
+	if err := os.MkdirAll(state, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	chmod(t, state, 0o755)
+	old := mountinfo
+	t.Cleanup(func() { mountinfo = old })
+	mountinfo = func() string {
+		return "85 63 0:47 / " + filepath.Join(dir, "mnt", "c") + " rw,noatime - drvfs C:\\134 rw,noatime,uid=0\n"
+	}
+	if _, changed, err := EnsurePrivateDir(state); err != nil || changed {
+		t.Errorf("EnsurePrivateDir on a Windows drive: changed %v, %v; want left alone", changed, err)
+	}
+	if !OnWindowsDrive(filepath.Join(state, "x")) || OnWindowsDrive(filepath.Join(dir, "home")) {
+		t.Error("OnWindowsDrive does not follow the mount table")
+	}
+}

@@ -56,6 +56,15 @@ var mountinfo = func() string {
 // only for a folder that would be refused.
 func windowsDrive(dir string) bool { return onWindowsDrive(mountinfo(), dir) }
 
+// OnWindowsDrive reports whether path lies on a Windows drive that WSL
+// mounts (/mnt/c): there modes are shown as 0777 and chmod does not hold,
+// so a mode is no reason to warn or to tighten. Ask it only when a mode
+// would be: it reads /proc/self/mountinfo.
+func OnWindowsDrive(path string) bool {
+	abs, err := filepath.Abs(path)
+	return err == nil && windowsDrive(abs)
+}
+
 // resolveChecked follows path's symbolic links one by one (as the kernel
 // does), checking the folder each link sits in, then the final file and
 // its folder.
@@ -162,7 +171,7 @@ func ensurePrivateDir(path string) (fs.FileMode, bool, error) {
 	if !fi.IsDir() {
 		return 0, false, nil
 	}
-	if !OpenToOthers(fi.Mode()) {
+	if !OpenToOthers(fi.Mode()) || windowsDrive(real) {
 		return 0, false, nil
 	}
 	old := fi.Mode().Perm()
