@@ -5,12 +5,21 @@ import (
 	"strings"
 )
 
-// shellFormats maps the program name of a shell to env's format for it.
-var shellFormats = map[string]string{
-	"powershell": "powershell", "pwsh": "powershell",
-	"cmd":  "cmd",
-	"bash": "bash", "sh": "bash", "zsh": "bash", "dash": "bash", "ksh": "bash",
-	"fish": "fish",
+// shellFormat is env's format for the shell named name ("pwsh", "cmd"),
+// "" for a program that is not a known shell. (A function, not a map:
+// credential-process's start pays nothing for it.)
+func shellFormat(name string) string {
+	switch name {
+	case "powershell", "pwsh":
+		return "powershell"
+	case "cmd":
+		return "cmd"
+	case "bash", "sh", "zsh", "dash", "ksh":
+		return "bash"
+	case "fish":
+		return "fish"
+	}
+	return ""
 }
 
 // envFormatFor is env's format when --format is not given. parent is the
@@ -24,7 +33,7 @@ var shellFormats = map[string]string{
 func envFormatFor(windows bool, parent string, getenv func(string) string) string {
 	name := strings.ToLower(filepath.Base(strings.ReplaceAll(parent, `\`, "/")))
 	name = strings.TrimSuffix(name, ".exe")
-	if f, ok := shellFormats[name]; ok && parent != "" {
+	if f := shellFormat(name); f != "" {
 		return f
 	}
 	if !windows {
