@@ -151,7 +151,6 @@ func TestCredentialProcessSingleFlight(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts 30 processes")
 	}
-	testtmp.SkipUnderWine(t, "the 30 processes, started with a small environment, do not find the profile in the USERPROFILE they are given")
 	bin, err := exec.LookPath("samlogin") // the test binary, set up by testscript.Main
 	if err != nil {
 		t.Fatal(err)
