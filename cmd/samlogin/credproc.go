@@ -279,7 +279,14 @@ func credentialProcessLine(profile string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("find samlogin's own path for credential_process: %w", err)
 	}
-	return quoteArg(exe) + " credential-process --profile " + quoteArg(profile), nil
+	return credentialProcessLineFor(exe, profile), nil
+}
+
+// credentialProcessLineFor is the credential_process line that runs the
+// samlogin at exe for profile (plainExe: on Windows, a path without
+// spaces when there is one).
+func credentialProcessLineFor(exe, profile string) string {
+	return quoteArg(plainExe(exe)) + " credential-process --profile " + quoteArg(profile)
 }
 
 // credProcFlag is login's --credential-process.
