@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/samlogin/samlogin/awsconfig"
+
+	"github.com/samlogin/samlogin/internal/testtmp"
 )
 
 var errRejected = errors.New("rejected (test sentinel)")
@@ -28,7 +30,7 @@ func failOnce(t *testing.T, dir string, clk *clock, err error, classify func(err
 // TestFailureRecordKeepsNoSecret: the record keeps the kind and the IdP's
 // message, never the error string (a URL with a password in its query).
 func TestFailureRecordKeepsNoSecret(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	clk := &clock{t: time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)}
 	transport := errors.New(`Post "https://idp.example/sso?password=hunter2": dial tcp: connection refused`)
 	failOnce(t, dir, clk, transport, func(error) (awsconfig.FailureKind, string) {
@@ -59,7 +61,7 @@ func TestFailureRecordKeepsNoSecret(t *testing.T) {
 // TestFailureRecordMapsToSentinel: a waiter's error unwraps to what the
 // kind maps to (the exit code of a rejected password).
 func TestFailureRecordMapsToSentinel(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	clk := &clock{t: time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)}
 	failOnce(t, dir, clk, errors.New("adfs: rejected"), func(error) (awsconfig.FailureKind, string) {
 		return awsconfig.FailureRejected, "Incorrect user ID or password."
@@ -88,7 +90,7 @@ func TestFailureRecordFutureAndForce(t *testing.T) {
 		{"force", 0, math.MaxInt64},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
+			dir := testtmp.Dir(t)
 			clk := &clock{t: time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)}
 			failOnce(t, dir, clk, errors.New("x"), nil)
 			clk.Add(tc.later)
@@ -106,7 +108,7 @@ func TestFailureRecordFutureAndForce(t *testing.T) {
 // TestCacheLockTimeoutNamesStep: a waiter that gives up says which step
 // the process holding the lock reported.
 func TestCacheLockTimeoutNamesStep(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	holdSignInLock(t, dir, "calling STS at https://127.0.0.1:9")
 	c := &awsconfig.CredentialCache{Dir: dir, LockWait: 20 * time.Millisecond, PollInterval: time.Millisecond}
 	_, _, err := c.Get(context.Background(), key, 0, nil)
@@ -120,7 +122,7 @@ func TestCacheLockTimeoutNamesStep(t *testing.T) {
 // TestCacheLockWaitEndsOnCancel: Ctrl-C ends a wait for another process's
 // sign-in at once.
 func TestCacheLockWaitEndsOnCancel(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	holdSignInLock(t, dir, "")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,6 +17,8 @@ import (
 
 	"github.com/samlogin/samlogin/awsconfig"
 	"github.com/samlogin/samlogin/internal/secret"
+
+	"github.com/samlogin/samlogin/internal/testtmp"
 )
 
 // clock is a settable test clock.
@@ -44,7 +47,7 @@ func testCreds(n int, exp time.Time) *awsconfig.Credentials {
 var key = awsconfig.CacheKey{IdP: "adfs.corp.example", Username: `CORP\alice`, RoleARN: "arn:aws:iam::123456789012:role/Admin"}
 
 func TestCacheStoreLoadModes(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "home", ".aws", "samlogin", "credentials")
+	dir := filepath.Join(testtmp.Dir(t), "home", ".aws", "samlogin", "credentials")
 	clk := &clock{t: time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)}
 	c := &awsconfig.CredentialCache{Dir: dir, Now: clk.Now}
 	if c.Load(key) != nil {
@@ -73,13 +76,14 @@ func TestCacheStoreLoadModes(t *testing.T) {
 		}
 	}
 	fi, err := os.Stat(dir)
-	if err != nil || fi.Mode().Perm() != 0o700 {
+	unixModes := runtime.GOOS != "windows" // Windows: the profile folder's access list protects them
+	if err != nil || unixModes && fi.Mode().Perm() != 0o700 {
 		t.Errorf("cache folder: %v, mode %v, want 0700", err, fi.Mode().Perm())
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*"))
 	for _, f := range files {
 		fi, _ := os.Stat(f)
-		if fi.Mode().Perm() != 0o600 {
+		if unixModes && fi.Mode().Perm() != 0o600 {
 			t.Errorf("%s: mode %v, want 0600", f, fi.Mode().Perm())
 		}
 		if strings.Contains(f, "alice") || strings.Contains(f, "Admin") {
@@ -96,7 +100,7 @@ func TestCacheStoreLoadModes(t *testing.T) {
 
 func TestCacheValidMargin(t *testing.T) {
 	clk := &clock{t: time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)}
-	c := &awsconfig.CredentialCache{Dir: t.TempDir(), Now: clk.Now}
+	c := &awsconfig.CredentialCache{Dir: testtmp.Dir(t), Now: clk.Now}
 	if err := c.Store(key, testCreds(0, clk.Now().Add(time.Hour))); err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +122,7 @@ func TestCacheValidMargin(t *testing.T) {
 }
 
 func TestCacheIgnoresBrokenEntries(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	c := &awsconfig.CredentialCache{Dir: dir}
 	if err := c.Store(key, testCreds(0, time.Now().Add(time.Hour))); err != nil {
 		t.Fatal(err)
@@ -140,7 +144,7 @@ func TestCacheIgnoresBrokenEntries(t *testing.T) {
 // TestCacheGetSingleFlight: many callers at once with a stale cache make
 // one fetch; everybody gets its result.
 func TestCacheGetSingleFlight(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	clk := &clock{t: time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)}
 	old := &awsconfig.CredentialCache{Dir: dir, Now: clk.Now}
 	if err := old.Store(key, testCreds(0, clk.Now().Add(2*time.Minute))); err != nil {
@@ -188,7 +192,7 @@ func TestCacheGetSingleFlight(t *testing.T) {
 // from another caller, are served to the callers that waited for them
 // instead of making each sign in again.
 func TestCacheGetShortCredentials(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	clk := &clock{t: time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)}
 	c := &awsconfig.CredentialCache{Dir: dir, Now: clk.Now}
 	var fetches int
@@ -212,7 +216,7 @@ func TestCacheGetShortCredentials(t *testing.T) {
 // waited for it fail with its message and do not fetch (no second
 // password attempt, no second MFA push).
 func TestCacheGetFailureIsShared(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	clk := &clock{t: time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)}
 	var fetches atomic.Int32
 	release := make(chan struct{})
@@ -268,7 +272,7 @@ func TestCacheGetFailureIsShared(t *testing.T) {
 // (the user pressed Ctrl-C at a prompt) is not the answer of the next call.
 func TestCacheCancelledFetchNotShared(t *testing.T) {
 	clk := &clock{t: time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)}
-	c := &awsconfig.CredentialCache{Dir: t.TempDir(), Now: clk.Now}
+	c := &awsconfig.CredentialCache{Dir: testtmp.Dir(t), Now: clk.Now}
 	_, _, err := c.Get(context.Background(), key, 0, func(context.Context) (*awsconfig.Credentials, error) {
 		return nil, fmt.Errorf("prompt: %w", context.Canceled)
 	})
@@ -306,7 +310,7 @@ func holdSignInLock(t *testing.T, dir, step string) {
 }
 
 func TestCacheLockTimeout(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	holdSignInLock(t, dir, "")
 	c := &awsconfig.CredentialCache{Dir: dir, LockWait: 20 * time.Millisecond, PollInterval: time.Millisecond}
 	_, _, err := c.Get(context.Background(), key, 0, func(context.Context) (*awsconfig.Credentials, error) {
@@ -347,7 +351,7 @@ func TestShellQuote(t *testing.T) {
 // win over it), as aws-sdk-go-v2 reads it; a later write with static keys
 // removes samlogin's credential_process and keeps a user's own.
 func TestWriteProfileCredentialProcess(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	p := awsconfig.Paths{Config: filepath.Join(dir, "config"), Credentials: filepath.Join(dir, "credentials")}
 	if err := os.WriteFile(p.Credentials, []byte("[other]\naws_access_key_id = AKIAKEEP\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -402,4 +406,81 @@ func TestWriteProfileCredentialProcess(t *testing.T) {
 	if cfg, _ := os.ReadFile(p.Config); !strings.Contains(string(cfg), "credential_process = /usr/bin/vault-creds") {
 		t.Errorf("a user's credential_process was removed:\n%s", cfg)
 	}
+}
+
+func TestWindowsQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		`C:\Users\jo\bin\samlogin.exe`:           `C:\Users\jo\bin\samlogin.exe`,
+		`C:\Program Files\samlogin\samlogin.exe`: `"C:\Program Files\samlogin\samlogin.exe"`,
+		`C:\Users\Jo Doe\`:                       `"C:\Users\Jo Doe\\"`,
+		"prod-admin":                             "prod-admin",
+		"it's":                                   "it's",
+		"":                                       `""`,
+		`a"b`:                                    `"a\"b"`,
+		`a\"b`:                                   `"a\\\"b"`,
+		"R&D":                                    `"R&D"`,
+		`\\server\share\samlogin.exe`:            `\\server\share\samlogin.exe`,
+		`C:\Users\Zoë (work)\samlogin\samlogin.exe`: `"C:\Users\Zoë (work)\samlogin\samlogin.exe"`,
+	} {
+		got := awsconfig.WindowsQuote(in)
+		if got != want {
+			t.Errorf("WindowsQuote(%q) = %s, want %s", in, got, want)
+		}
+		if back := splitWindows(got); len(back) != 1 || back[0] != in {
+			t.Errorf("WindowsQuote(%q) = %s splits to %q", in, got, back)
+		}
+	}
+	// samlogin recognises its own line in either quoting.
+	for _, line := range []string{`"C:\Program Files\samlogin.exe" credential-process --profile "R&D"`,
+		`/usr/bin/samlogin credential-process --profile 'R&D'`} {
+		if !awsconfig.IsSamloginCredentialProcess(line, "R&D") {
+			t.Errorf("IsSamloginCredentialProcess(%s) = false", line)
+		}
+	}
+}
+
+// splitWindows splits a command line by the Microsoft C runtime's rules
+// (CommandLineToArgvW), as the AWS CLI does on Windows.
+func splitWindows(s string) []string {
+	var args []string
+	var cur strings.Builder
+	inQuotes, have := false, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\\':
+			n := 0
+			for i < len(s) && s[i] == '\\' {
+				n++
+				i++
+			}
+			if i < len(s) && s[i] == '"' {
+				cur.WriteString(strings.Repeat(`\`, n/2))
+				if n%2 == 1 {
+					cur.WriteByte('"')
+				} else {
+					inQuotes = !inQuotes
+				}
+			} else {
+				cur.WriteString(strings.Repeat(`\`, n))
+				i--
+			}
+			have = true
+		case c == '"':
+			inQuotes, have = !inQuotes, true
+		case (c == ' ' || c == '\t') && !inQuotes:
+			if have {
+				args = append(args, cur.String())
+				cur.Reset()
+				have = false
+			}
+		default:
+			cur.WriteByte(c)
+			have = true
+		}
+	}
+	if have {
+		args = append(args, cur.String())
+	}
+	return args
 }

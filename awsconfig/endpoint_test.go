@@ -19,6 +19,8 @@ import (
 	"github.com/samlogin/samlogin/awsconfig/signin"
 	"github.com/samlogin/samlogin/awsconfig/ststest"
 	"github.com/samlogin/samlogin/internal/secret"
+
+	"github.com/samlogin/samlogin/internal/testtmp"
 )
 
 // dialRecorder is a transport that resolves every name to one loopback
@@ -157,7 +159,7 @@ func TestRedirectToPlainHTTPRefused(t *testing.T) {
 // writeCABundle writes the certificate of a TLS test server as a PEM file.
 func writeCABundle(t *testing.T, srv *httptest.Server) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "ca.pem")
+	path := filepath.Join(testtmp.Dir(t), "ca.pem")
 	b := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
@@ -171,7 +173,7 @@ func writeCABundle(t *testing.T, srv *httptest.Server) string {
 func TestCABundleForAWSEndpoints(t *testing.T) {
 	ctx := context.Background()
 	sts := newSTS(t, ststest.Options{TLS: true})
-	bundle := filepath.Join(t.TempDir(), "sts.pem")
+	bundle := filepath.Join(testtmp.Dir(t), "sts.pem")
 	if err := os.WriteFile(bundle, sts.CACertPEM(), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +186,7 @@ func TestCABundleForAWSEndpoints(t *testing.T) {
 	if _, err := awsconfig.AssumeRoleWithSAML(ctx, in); err == nil || !strings.Contains(err.Error(), "certificate") {
 		t.Errorf("STS without the CA bundle: err = %v, want a certificate error", err)
 	}
-	in.CABundle = filepath.Join(t.TempDir(), "missing.pem")
+	in.CABundle = filepath.Join(testtmp.Dir(t), "missing.pem")
 	var se *awsconfig.STSError
 	if _, err := awsconfig.AssumeRoleWithSAML(ctx, in); !errors.As(err, &se) || se.Kind != awsconfig.KindInvalidInput ||
 		!strings.Contains(err.Error(), "read CA bundle") {

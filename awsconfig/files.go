@@ -192,7 +192,7 @@ func UpdateManyContext(ctx context.Context, paths []string, fn func(files []*ini
 		}
 		mode := st.mode
 		if holdsKeys(st.file) {
-			if st.ok && atomicfile.OpenToOthers(mode) {
+			if st.ok && atomicfile.OpenToOthers(mode) && !atomicfile.OnWindowsDrive(p) {
 				notify(ctx, fmt.Sprintf("%s was readable by other users (mode %#o); it is now %#o", p, mode, atomicfile.Private))
 			}
 			mode = atomicfile.Private

@@ -19,30 +19,35 @@ import (
 
 	"github.com/samlogin/samlogin/awsconfig"
 	"github.com/samlogin/samlogin/awsconfig/ini"
+
+	"github.com/samlogin/samlogin/internal/testtmp"
 )
 
 func TestDefaultPaths(t *testing.T) {
-	home := filepath.FromSlash("/home/u")
+	home := filepath.FromSlash("/home/u") // on Windows, %USERPROFILE% (os.UserHomeDir), as the AWS CLI has it
+	inHome := func(p string) string { return filepath.Join(home, filepath.FromSlash(p)) }
 	for _, tc := range []struct {
 		env  map[string]string
 		want awsconfig.Paths
 	}{
-		{nil, awsconfig.Paths{Config: "/home/u/.aws/config", Credentials: "/home/u/.aws/credentials"}},
+		{nil, awsconfig.Paths{Config: inHome(".aws/config"), Credentials: inHome(".aws/credentials")}},
+		// A path from the environment is used as it is written.
 		{map[string]string{"AWS_CONFIG_FILE": "/etc/aws/cfg", "AWS_SHARED_CREDENTIALS_FILE": "rel/creds"},
 			awsconfig.Paths{Config: "/etc/aws/cfg", Credentials: "rel/creds"}},
 		{map[string]string{"AWS_CONFIG_FILE": "~/x/config", "AWS_SHARED_CREDENTIALS_FILE": "~other/creds"},
-			awsconfig.Paths{Config: "/home/u/x/config", Credentials: "~other/creds"}},
+			awsconfig.Paths{Config: inHome("x/config"), Credentials: "~other/creds"}},
+		{map[string]string{"AWS_CONFIG_FILE": "~" + string(filepath.Separator) + "y"},
+			awsconfig.Paths{Config: inHome("y"), Credentials: inHome(".aws/credentials")}},
 	} {
 		got := awsconfig.DefaultPaths(func(k string) string { return tc.env[k] }, home)
-		want := awsconfig.Paths{Config: filepath.FromSlash(tc.want.Config), Credentials: filepath.FromSlash(tc.want.Credentials)}
-		if diff := cmp.Diff(want, got); diff != "" {
+		if diff := cmp.Diff(tc.want, got); diff != "" {
 			t.Errorf("DefaultPaths(%v) (-want +got):\n%s", tc.env, diff)
 		}
 	}
 }
 
 func TestReadMissing(t *testing.T) {
-	f, err := awsconfig.Read(filepath.Join(t.TempDir(), "nope"))
+	f, err := awsconfig.Read(filepath.Join(testtmp.Dir(t), "nope"))
 	if err != nil || len(f.Bytes()) != 0 {
 		t.Fatalf("Read(missing) = %q, %v", f.Bytes(), err)
 	}
@@ -55,7 +60,7 @@ func TestModes(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("no Unix modes")
 	}
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	p := awsconfig.Paths{Config: filepath.Join(dir, "new", ".aws", "config"), Credentials: filepath.Join(dir, "creds")}
 	if err := os.WriteFile(p.Credentials, []byte("[other]\naws_access_key_id = A\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -113,7 +118,7 @@ func TestModesKeysOnly(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("no Unix modes")
 	}
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	path := filepath.Join(dir, "credentials")
 	if err := os.WriteFile(path, []byte("[a]\nregion = x\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -141,7 +146,7 @@ func TestSymlinkKept(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("symlinks need privileges")
 	}
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	target := filepath.Join(dir, "dotfiles", "credentials")
 	if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
 		t.Fatal(err)
@@ -167,7 +172,7 @@ func TestSymlinkKept(t *testing.T) {
 }
 
 func TestUnparseableFileUntouched(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	p := awsconfig.Paths{Config: filepath.Join(dir, "config"), Credentials: filepath.Join(dir, "credentials")}
 	bad := "[default]\nregion = us-east-1\nthis is not ini\n"
 	if err := os.WriteFile(p.Config, []byte(bad), 0o600); err != nil {
@@ -190,7 +195,7 @@ func TestUnparseableFileUntouched(t *testing.T) {
 }
 
 func TestUpdateManyFnErrorWritesNothing(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
 	os.WriteFile(a, []byte("[x]\nk = 1\n"), 0o600)
 	boom := errors.New("boom")
@@ -211,7 +216,7 @@ func TestUpdateManyFnErrorWritesNothing(t *testing.T) {
 }
 
 func TestUpdateManySameFileTwice(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "both")
+	path := filepath.Join(testtmp.Dir(t), "both")
 	// AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE may name one file.
 	if err := awsconfig.WriteProfile(context.Background(), awsconfig.Paths{Config: path, Credentials: path}, testWrite("same")); err != nil {
 		t.Fatal(err)
@@ -229,7 +234,7 @@ func TestUpdateManySameFileTwice(t *testing.T) {
 }
 
 func TestLockTimeout(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "config")
+	path := filepath.Join(testtmp.Dir(t), "config")
 	l := flock.New(path + ".lock")
 	if err := l.Lock(); err != nil {
 		t.Fatal(err)
@@ -255,7 +260,7 @@ func TestConcurrentProcesses(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts 20 processes")
 	}
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	p := awsconfig.Paths{Config: filepath.Join(dir, "config"), Credentials: filepath.Join(dir, "credentials")}
 	os.WriteFile(p.Config, []byte("# shared\n[default]\nregion = us-east-1\n"), 0o600)
 	const n = 20
@@ -308,7 +313,7 @@ func TestCrash(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts 50 processes")
 	}
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	path := filepath.Join(dir, "config")
 	base := bigConfig(2000)
 	if err := os.WriteFile(path, []byte(base), 0o600); err != nil {

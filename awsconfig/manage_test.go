@@ -12,11 +12,13 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/samlogin/samlogin/awsconfig"
+
+	"github.com/samlogin/samlogin/internal/testtmp"
 )
 
 func writeFiles(t *testing.T, config, creds string) awsconfig.Paths {
 	t.Helper()
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	p := awsconfig.Paths{Config: filepath.Join(dir, "config"), Credentials: filepath.Join(dir, "credentials")}
 	for path, s := range map[string]string{p.Config: config, p.Credentials: creds} {
 		if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
@@ -36,7 +38,7 @@ const manageCreds = "[p]\r\naws_access_key_id = ASIA1\r\naws_secret_access_key =
 
 func TestStoreProfiles(t *testing.T) {
 	p := writeFiles(t, manageConfig, manageCreds)
-	s := &awsconfig.Store{Paths: p, Cache: &awsconfig.CredentialCache{Dir: t.TempDir()}}
+	s := &awsconfig.Store{Paths: p, Cache: &awsconfig.CredentialCache{Dir: testtmp.Dir(t)}}
 	ps, err := s.Profiles()
 	if err != nil {
 		t.Fatal(err)

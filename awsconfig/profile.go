@@ -68,9 +68,11 @@ type ProfileWrite struct {
 const KeyCredentialProcess = "credential_process"
 
 // IsSamloginCredentialProcess reports whether v is a credential_process
-// that samlogin writes for profile.
+// that samlogin writes for profile, with either quoting (POSIX, or
+// Windows: a config file may be shared between WSL and Windows).
 func IsSamloginCredentialProcess(v, profile string) bool {
-	return strings.HasSuffix(v, " credential-process --profile "+ShellQuote(profile))
+	return strings.HasSuffix(v, " credential-process --profile "+ShellQuote(profile)) ||
+		strings.HasSuffix(v, " credential-process --profile "+WindowsQuote(profile))
 }
 
 // ShellQuote quotes s for credential_process, which the AWS CLI splits
@@ -81,6 +83,39 @@ func ShellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// WindowsQuote quotes s as one argument of a Windows command line, the way
+// the AWS CLI splits a credential_process on Windows (the Microsoft C
+// runtime's rules, CommandLineToArgvW): as it is when it holds nothing
+// special; else in double quotes, in which a quote is \" and backslashes
+// are doubled only before a quote or the closing quote. A plain path with
+// spaces ("C:\Program Files\samlogin\samlogin.exe") gets exactly two
+// quotes, which cmd.exe /C (the Go SDK's way of running it) keeps too.
+func WindowsQuote(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t\n\v\"&|<>^()%!,;=") {
+		return s
+	}
+	var b strings.Builder
+	b.WriteByte('"')
+	slashes := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case '\\':
+			slashes++
+			continue
+		case '"':
+			b.WriteString(strings.Repeat(`\`, 2*slashes+1))
+		default:
+			b.WriteString(strings.Repeat(`\`, slashes))
+		}
+		slashes = 0
+		b.WriteByte(c)
+	}
+	b.WriteString(strings.Repeat(`\`, 2*slashes))
+	b.WriteByte('"')
+	return b.String()
 }
 
 // Chain is a profile "[profile Name]" with role_arn = RoleARN,

@@ -15,6 +15,8 @@ import (
 	"github.com/samlogin/samlogin/awsconfig"
 	"github.com/samlogin/samlogin/awsconfig/ini"
 	"github.com/samlogin/samlogin/internal/secret"
+
+	"github.com/samlogin/samlogin/internal/testtmp"
 )
 
 func TestConfigSection(t *testing.T) {
@@ -69,7 +71,7 @@ func TestWriteProfileIntoHardFiles(t *testing.T) {
 	clearAWSEnv(t)
 	for name, in := range goldenInputs(t) {
 		t.Run(name, func(t *testing.T) {
-			dir := t.TempDir()
+			dir := testtmp.Dir(t)
 			p := awsconfig.Paths{Config: filepath.Join(dir, "config"), Credentials: filepath.Join(dir, "credentials")}
 			if err := os.WriteFile(p.Config, in[0], 0o600); err != nil {
 				t.Fatal(err)
@@ -223,7 +225,7 @@ func checkSDK(t *testing.T, p awsconfig.Paths, w awsconfig.ProfileWrite) {
 }
 
 func TestWriteProfileKeys(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	p := awsconfig.Paths{Config: filepath.Join(dir, "config"), Credentials: filepath.Join(dir, "credentials")}
 	if err := awsconfig.WriteProfile(context.Background(), p, testWrite("default")); err != nil {
 		t.Fatal(err)
@@ -252,7 +254,7 @@ x_principal_arn = arn:aws:sts::123456789012:assumed-role/Admin/default
 }
 
 func TestWriteProfileRejects(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	p := awsconfig.Paths{Config: filepath.Join(dir, "config"), Credentials: filepath.Join(dir, "credentials")}
 	for _, mod := range []func(*awsconfig.ProfileWrite){
 		func(w *awsconfig.ProfileWrite) { w.Profile = "" },
@@ -280,7 +282,7 @@ func TestWriteProfileRejects(t *testing.T) {
 }
 
 func TestProfileSettings(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	p := awsconfig.Paths{Config: filepath.Join(dir, "config"), Credentials: filepath.Join(dir, "credentials")}
 	s := &awsconfig.Store{Paths: p, Cache: &awsconfig.CredentialCache{Dir: filepath.Join(dir, "cache")}}
 	settings := func() map[string]string {

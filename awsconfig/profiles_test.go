@@ -9,11 +9,13 @@ import (
 	"testing"
 
 	"github.com/samlogin/samlogin/awsconfig"
+
+	"github.com/samlogin/samlogin/internal/testtmp"
 )
 
 func TestWriteProfiles(t *testing.T) {
 	clearAWSEnv(t)
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	p := awsconfig.Paths{Config: filepath.Join(dir, "config"), Credentials: filepath.Join(dir, "credentials")}
 	const before = "# mine\n[profile keep]\nregion = us-east-1\n"
 	if err := os.WriteFile(p.Config, []byte(before), 0o600); err != nil {
@@ -42,7 +44,7 @@ func TestWriteProfiles(t *testing.T) {
 }
 
 func TestWriteProfilesRefusesAll(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	p := awsconfig.Paths{Config: filepath.Join(dir, "config"), Credentials: filepath.Join(dir, "credentials")}
 	for name, ws := range map[string][]awsconfig.ProfileWrite{
 		"bad name":  {testWrite("ok"), testWrite("bad name")},

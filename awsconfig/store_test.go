@@ -8,6 +8,8 @@ import (
 
 	"github.com/samlogin/samlogin/awsconfig"
 	"github.com/samlogin/samlogin/internal/secret"
+
+	"github.com/samlogin/samlogin/internal/testtmp"
 )
 
 // storeFixture is a home with a file profile (file), a credential_process
@@ -15,7 +17,7 @@ import (
 // the same IdP, user and role; and a profile from a saved assertion (saved).
 func storeFixture(t *testing.T, now time.Time) *awsconfig.Store {
 	t.Helper()
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	cfg := `[profile file]
 samlogin_adfs_host = adfs.example.test
 samlogin_username = CORP\bob

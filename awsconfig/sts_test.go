@@ -20,6 +20,8 @@ import (
 	"github.com/samlogin/samlogin/awsconfig"
 	"github.com/samlogin/samlogin/awsconfig/ststest"
 	"github.com/samlogin/samlogin/internal/secret"
+
+	"github.com/samlogin/samlogin/internal/testtmp"
 )
 
 const (
@@ -455,7 +457,7 @@ func TestAssumeRoleWithSAMLThrottling(t *testing.T) {
 // config file and ambient keys change nothing, and nothing is signed (the
 // test STS fails the test on an Authorization header).
 func TestAssumeRoleWithSAMLIgnoresAmbientAWSEnv(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	broken := filepath.Join(dir, "config")
 	if err := os.WriteFile(broken, []byte("[profile broken\nregion = = =\n\x00"), 0o600); err != nil {
 		t.Fatal(err)

@@ -18,6 +18,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/samlogin/samlogin/internal/testtmp"
 )
 
 func mustURL(t testing.TB, s string) *url.URL {
@@ -103,7 +105,7 @@ func TestCheckURL(t *testing.T) {
 // writeCABundle writes the certificate of a TLS test server as a PEM file.
 func writeCABundle(t *testing.T, srv *httptest.Server) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "ca.pem")
+	path := filepath.Join(testtmp.Dir(t), "ca.pem")
 	block := &pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}
 	if err := os.WriteFile(path, pem.EncodeToMemory(block), 0o600); err != nil {
 		t.Fatal(err)
@@ -144,7 +146,7 @@ func TestTLS12Minimum(t *testing.T) {
 }
 
 func TestCABundleErrors(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	missing := filepath.Join(dir, "missing.pem")
 	_, err := NewHTTPClient(HTTPOptions{CABundle: missing})
 	if err == nil || !strings.Contains(err.Error(), missing) || !errors.Is(err, os.ErrNotExist) {

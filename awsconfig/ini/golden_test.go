@@ -14,6 +14,8 @@ import (
 	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/samlogin/samlogin/awsconfig/ini"
+
+	"github.com/samlogin/samlogin/internal/testtmp"
 )
 
 // A golden case is a txtar archive in testdata/golden:
@@ -59,7 +61,7 @@ func TestGolden(t *testing.T) {
 			for n, op := range c.Ops {
 				applyOp(t, n+1, files, op)
 			}
-			dir := t.TempDir()
+			dir := testtmp.Dir(t)
 			for _, name := range []string{"config", "credentials"} {
 				want, ok := c.Want[name]
 				if !ok {

@@ -9,11 +9,13 @@ import (
 
 	"github.com/samlogin/samlogin/awsconfig/samlcache"
 	"github.com/samlogin/samlogin/internal/secret"
+
+	"github.com/samlogin/samlogin/internal/testtmp"
 )
 
 func TestCache(t *testing.T) {
 	now := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
-	dir := filepath.Join(t.TempDir(), "samlogin")
+	dir := filepath.Join(testtmp.Dir(t), "samlogin")
 	c := &samlcache.Cache{Dir: dir, Now: func() time.Time { return now }}
 	alice := samlcache.Key("adfs.example.com|urn:amazon:webservices", `CORP\alice`)
 	if _, ok := c.Get(alice); ok {
@@ -37,7 +39,7 @@ func TestCache(t *testing.T) {
 		t.Fatalf("files: %v", files)
 	}
 	for path, want := range map[string]os.FileMode{dir: 0o700 | os.ModeDir, filepath.Join(dir, files[0].Name()): 0o600} {
-		if fi, err := os.Stat(path); err != nil || fi.Mode() != want {
+		if fi, err := os.Stat(path); err != nil || unixModes && fi.Mode() != want {
 			t.Errorf("%s: mode %v (%v), want %v", path, fi.Mode(), err, want)
 		}
 	}
@@ -59,7 +61,7 @@ func TestCache(t *testing.T) {
 
 func TestCacheMaxAge(t *testing.T) {
 	now := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
-	c := &samlcache.Cache{Dir: t.TempDir(), Now: func() time.Time { return now }}
+	c := &samlcache.Cache{Dir: testtmp.Dir(t), Now: func() time.Time { return now }}
 	// An IdP that issues hour-long assertions: kept 5 minutes only.
 	if err := c.Put("k", secret.New("x"), now.Add(time.Hour)); err != nil {
 		t.Fatal(err)
@@ -89,7 +91,7 @@ func TestCacheMaxAge(t *testing.T) {
 }
 
 func TestCacheDamaged(t *testing.T) {
-	c := &samlcache.Cache{Dir: t.TempDir()}
+	c := &samlcache.Cache{Dir: testtmp.Dir(t)}
 	if err := c.Put("k", secret.New("x"), time.Now().Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}

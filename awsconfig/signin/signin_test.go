@@ -18,6 +18,8 @@ import (
 
 	"github.com/samlogin/samlogin/awsconfig/signin"
 	"github.com/samlogin/samlogin/internal/secret"
+
+	"github.com/samlogin/samlogin/internal/testtmp"
 )
 
 var fixtureAccounts = map[string]string{"012345678901": "testaccount1", "987654321987": ""}
@@ -141,7 +143,7 @@ func TestFetchNeverLeaksAssertion(t *testing.T) {
 
 func TestAliasCache(t *testing.T) {
 	now := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
-	dir := filepath.Join(t.TempDir(), "samlogin")
+	dir := filepath.Join(testtmp.Dir(t), "samlogin")
 	c := &signin.AliasCache{Path: filepath.Join(dir, "aliases.json"), Now: func() time.Time { return now }}
 	if got := c.Load(); len(got) != 0 {
 		t.Errorf("empty cache: %v", got)
@@ -150,7 +152,7 @@ func TestAliasCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	for path, want := range map[string]os.FileMode{dir: 0o700 | os.ModeDir, c.Path: 0o600} {
-		if fi, err := os.Stat(path); err != nil || fi.Mode() != want {
+		if fi, err := os.Stat(path); err != nil || unixModes && fi.Mode() != want {
 			t.Errorf("%s: mode %v (%v), want %v", path, fi.Mode(), err, want)
 		}
 	}

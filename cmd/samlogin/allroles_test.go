@@ -20,6 +20,8 @@ import (
 	"github.com/samlogin/samlogin/assertion"
 	"github.com/samlogin/samlogin/awsconfig/ststest"
 	"github.com/samlogin/samlogin/idp/idptest"
+
+	"github.com/samlogin/samlogin/internal/testtmp"
 )
 
 // Roles of the --all-roles scripts. roleBroken is refused by $STS_FLAKY_URL.
@@ -152,7 +154,7 @@ func TestProfileName(t *testing.T) {
 func TestAllRolesAssertionCacheClock(t *testing.T) {
 	adfs, password := newCacheADFS(t)
 	sts := ststest.New(t, ststest.Options{})
-	home := t.TempDir()
+	home := testtmp.Dir(t)
 	now := time.Now()
 	clock := func() time.Time { return now }
 	vars := map[string]string{"SAMLOGIN_PASSWORD": password}
@@ -177,7 +179,7 @@ func TestAllRolesAssertionCacheClock(t *testing.T) {
 		t.Fatalf("cache files: %v", files)
 	}
 	for p, want := range map[string]os.FileMode{dir: os.ModeDir | 0o700, files[0]: 0o600} {
-		if fi, err := os.Stat(p); err != nil || fi.Mode() != want {
+		if fi, err := os.Stat(p); err != nil || unixModes && fi.Mode() != want {
 			t.Errorf("%s: %v %v", p, fi.Mode(), err)
 		}
 	}
@@ -221,7 +223,7 @@ func TestAllRolesBounded(t *testing.T) {
 	}
 	now := time.Now()
 	saml := ststest.Assertion(ststest.AssertionOptions{IssueInstant: now, NotOnOrAfter: now.Add(5 * time.Minute), Roles: roles})
-	file := filepath.Join(t.TempDir(), "saml.b64")
+	file := filepath.Join(testtmp.Dir(t), "saml.b64")
 	if err := os.WriteFile(file, []byte(saml), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/url"
 	"os/exec"
-	"runtime"
 	"strings"
 	"time"
 
@@ -37,21 +36,15 @@ type consoleOptions struct {
 // browserOpener opens a URL in the user's browser. Tests replace it.
 var browserOpener = openBrowser
 
-// openBrowser runs the system's URL opener: open on macOS, rundll32 on
-// Windows, xdg-open elsewhere, with u (the one-shot loopback URL of the
-// redirect page, see redirectServer) as its argument. Nothing is logged.
+// openBrowser runs the system's URL opener (browserCommand: open on macOS,
+// rundll32 on Windows, xdg-open or, on WSL, the Windows browser elsewhere)
+// with u (the one-shot loopback URL of the redirect page, see
+// redirectServer) as its argument. Nothing is logged.
 func openBrowser(ctx context.Context, u secret.String) error {
-	var cmd *exec.Cmd
-	switch runtime.GOOS {
-	case "darwin":
-		cmd = exec.CommandContext(ctx, "open", u.Reveal())
-	case "windows":
-		cmd = exec.CommandContext(ctx, "rundll32", "url.dll,FileProtocolHandler", u.Reveal())
-	default:
-		cmd = exec.CommandContext(ctx, "xdg-open", u.Reveal())
-	}
+	args := browserCommand(u.Reveal())
+	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("open the browser with %s: %w", cmd.Args[0], err)
+		return fmt.Errorf("open the browser with %s: %w", args[0], err)
 	}
 	return nil
 }

@@ -17,13 +17,15 @@ import (
 
 	"github.com/samlogin/samlogin/awsconfig/ststest"
 	"github.com/samlogin/samlogin/internal/secret"
+
+	"github.com/samlogin/samlogin/internal/testtmp"
 )
 
 // consoleEnv is an Env with a home holding one samlogin profile "p" whose
 // credentials expire an hour after now.
 func consoleEnv(t *testing.T, now time.Time, vars map[string]string) (*Env, *bytes.Buffer, *bytes.Buffer) {
 	t.Helper()
-	home := t.TempDir()
+	home := testtmp.Dir(t)
 	aws := filepath.Join(home, ".aws")
 	if err := os.MkdirAll(aws, 0o700); err != nil {
 		t.Fatal(err)

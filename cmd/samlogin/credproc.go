@@ -180,33 +180,34 @@ func noTTYHint(message string) string {
 	return strings.ToLower(message) + ": no terminal to ask on"
 }
 
-// ttyPrompter prompts on the controlling terminal, opened at the first
-// question: credential_process runs with stdout (and, under the AWS CLI,
-// stderr) captured, and a cache hit must not touch the terminal at all.
+// ttyPrompter prompts on the console (/dev/tty; CONIN$ and CONOUT$ on
+// Windows), opened at the first question: credential_process runs with
+// stdout (and, under the AWS CLI, stderr) captured, and a cache hit must
+// not touch the terminal at all.
 type ttyPrompter struct {
-	once   sync.Once
-	banner string // said once on the terminal before the first question
-	tty    *os.File
-	p      idp.Prompter
+	once    sync.Once
+	banner  string // said once on the terminal before the first question
+	console *prompt.Console
+	p       idp.Prompter
 }
 
 func (t *ttyPrompter) get() idp.Prompter {
 	t.once.Do(func() {
-		tty, err := prompt.OpenTTY()
+		c, err := prompt.OpenConsole()
 		if err != nil {
 			t.p = prompt.Never{Hint: noTTYHint}
 			return
 		}
-		t.tty = tty
-		t.p = &prompt.Terminal{In: tty, Out: tty, Err: tty}
-		_, _ = tty.WriteString(t.banner)
+		t.console = c
+		t.p = &prompt.Terminal{In: c.In, Out: c.Out, Err: c.Out}
+		_, _ = c.Out.WriteString(t.banner)
 	})
 	return t.p
 }
 
 func (t *ttyPrompter) close() {
-	if t.tty != nil {
-		_ = t.tty.Close()
+	if t.console != nil {
+		_ = t.console.Close()
 	}
 }
 
@@ -272,13 +273,20 @@ func executable() (string, error) {
 }
 
 // credentialProcessLine is the credential_process samlogin writes for
-// profile.
+// profile, quoted as the AWS CLI of this system splits it (quoteArg).
 func credentialProcessLine(profile string) (string, error) {
 	exe, err := executable()
 	if err != nil {
 		return "", fmt.Errorf("find samlogin's own path for credential_process: %w", err)
 	}
-	return awsconfig.ShellQuote(exe) + " credential-process --profile " + awsconfig.ShellQuote(profile), nil
+	return credentialProcessLineFor(exe, profile), nil
+}
+
+// credentialProcessLineFor is the credential_process line that runs the
+// samlogin at exe for profile (plainExe: on Windows, a path without
+// spaces when there is one).
+func credentialProcessLineFor(exe, profile string) string {
+	return quoteArg(plainExe(exe)) + " credential-process --profile " + quoteArg(profile)
 }
 
 // credProcFlag is login's --credential-process.

@@ -22,6 +22,8 @@ import (
 	"github.com/samlogin/samlogin/awsconfig/ststest"
 	"github.com/samlogin/samlogin/idp/idptest"
 	"github.com/samlogin/samlogin/internal/secret"
+
+	"github.com/samlogin/samlogin/internal/testtmp"
 )
 
 // Roles of the test users' assertions.
@@ -154,7 +156,7 @@ func TestCredentialProcessSingleFlight(t *testing.T) {
 		t.Fatal(err)
 	}
 	peers := newCredProcPeers(t, map[string]string{`CORP\alice`: "alice-pw"})
-	home := t.TempDir()
+	home := testtmp.Dir(t)
 	configFile := filepath.Join(home, ".aws", "config")
 	if err := os.MkdirAll(filepath.Dir(configFile), 0o700); err != nil {
 		t.Fatal(err)
@@ -185,7 +187,7 @@ credential_process = %s credential-process --profile tf
 	for i := range n {
 		wg.Go(func() {
 			cmd := exec.Command(bin, "credential-process", "--profile", "tf")
-			cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "SAMLOGIN_PASSWORD=alice-pw", "SAMLOGIN_NO_PROMPT=true"}
+			cmd.Env = []string{"HOME=" + home, "USERPROFILE=" + home, "SYSTEMROOT=" + os.Getenv("SYSTEMROOT"), "PATH=" + os.Getenv("PATH"), "SAMLOGIN_PASSWORD=alice-pw", "SAMLOGIN_NO_PROMPT=true"}
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
 			out, err := cmd.Output()

@@ -14,6 +14,8 @@ import (
 
 	"github.com/samlogin/samlogin/awsconfig/ststest"
 	"github.com/samlogin/samlogin/idp/idptest"
+
+	"github.com/samlogin/samlogin/internal/testtmp"
 )
 
 // TestEndpointScripts runs testdata/endpoints: where the assertion and the
@@ -26,7 +28,7 @@ import (
 func TestEndpointScripts(t *testing.T) {
 	sts := ststest.New(t, ststest.Options{})
 	stsTLS := ststest.New(t, ststest.Options{TLS: true})
-	ca := filepath.Join(t.TempDir(), "sts-ca.pem")
+	ca := filepath.Join(testtmp.Dir(t), "sts-ca.pem")
 	if err := os.WriteFile(ca, stsTLS.CACertPEM(), 0o600); err != nil {
 		t.Fatal(err)
 	}

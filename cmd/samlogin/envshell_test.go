@@ -12,6 +12,8 @@ import (
 
 	"github.com/samlogin/samlogin/awsconfig"
 	"github.com/samlogin/samlogin/internal/secret"
+
+	"github.com/samlogin/samlogin/internal/testtmp"
 )
 
 // hostileValues are values a profile's keys could hold (the INI reader
@@ -98,7 +100,7 @@ func TestEnvShellsRoundTrip(t *testing.T) {
 // the variables it exports and that "pwned" was not created.
 func checkRoundTrip(t *testing.T, shell, script string, want map[string]string) {
 	t.Helper()
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	argv := shells[shell]
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = dir

@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 	"unicode"
 
@@ -126,7 +125,7 @@ func runForwarding(c *exec.Cmd) error {
 		for {
 			select {
 			case s := <-sigs:
-				_ = c.Process.Signal(s)
+				_ = forwardSignal(c.Process, s)
 			case <-done:
 				return
 			}
@@ -139,10 +138,7 @@ func runForwarding(c *exec.Cmd) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &ee):
-		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			return &exitStatus{code: 128 + int(ws.Signal())}
-		}
-		return &exitStatus{code: ee.ExitCode()}
+		return &exitStatus{code: commandExitCode(ee)}
 	}
 	return fmt.Errorf("exec: %w", err)
 }
@@ -172,7 +168,10 @@ AWS_DEFAULT_REGION when the profile has a region.
 
 Formats: bash (also env, sh, zsh: export K='V'), env-no-export (K='V'), fish
 (set -gx K 'V'), powershell ($Env:K='V'), cmd (also windows-cmd: set "K=V"),
-json (also process: the credential_process JSON). Each value is quoted so
+json (also process: the credential_process JSON). Without --format: bash,
+or on Windows the format of the shell that started samlogin (PowerShell or
+cmd; when that is not a shell, powershell if PSModulePath holds a user's
+module folder, as in a PowerShell session, else cmd). Each value is quoted so
 that the shell reads it back exactly and runs nothing; a value that cmd or
 PowerShell cannot take safely (%, ! or " for cmd, a new line for either) is
 refused with an error, and nothing is printed.`,
@@ -185,11 +184,14 @@ refused with an error, and nothing is printed.`,
 		},
 	}
 	addCredFlags(cmd.Flags(), co)
-	cmd.Flags().StringVar(&co.format, "format", "bash", "bash, env-no-export, fish, powershell, cmd or json")
+	cmd.Flags().StringVar(&co.format, "format", "", "bash, env-no-export, fish, powershell, cmd or json (default: bash; on Windows powershell or cmd, after the shell samlogin runs from)")
 	return cmd
 }
 
 func runEnv(ctx context.Context, env *Env, cmd *cobra.Command, co *credOptions) error {
+	if co.format == "" {
+		co.format = envFormatDefault(env.Getenv)
+	}
 	format, ok := envFormats[strings.ToLower(co.format)]
 	if !ok {
 		return usagef("--format %q: use bash, env-no-export, fish, powershell, cmd or json", co.format)

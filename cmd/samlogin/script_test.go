@@ -18,14 +18,32 @@ import (
 	"github.com/samlogin/samlogin/awsconfig"
 	"github.com/samlogin/samlogin/awsconfig/ststest"
 	"github.com/samlogin/samlogin/internal/secret"
+
+	"github.com/samlogin/samlogin/internal/testtmp"
 )
 
 var update = flag.Bool("update", false, "rewrite testscript files with the actual output (cmp)")
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
-		"samlogin": main, // with its signal handling
+	testscript.Main(wineSafe{m}, map[string]func(){
+		"samlogin":           main, // with its signal handling
+		"samlogin-testchild": testChild,
 	})
+}
+
+// wineSafe removes, under Wine, the folder of commands that testscript.Main
+// put first on PATH before testscript does: Wine's os.RemoveAll fails there
+// (see internal/testtmp), which would fail the run after every test passed.
+type wineSafe struct{ m *testing.M }
+
+func (w wineSafe) Run() int {
+	code := w.m.Run()
+	if testtmp.UnderWine() {
+		if dir := filepath.SplitList(os.Getenv("PATH"))[0]; strings.Contains(filepath.Base(filepath.Dir(dir)), "testscript-main") {
+			_ = testtmp.RemoveAll(filepath.Dir(dir))
+		}
+	}
+	return code
 }
 
 // TestScripts runs the end-to-end scripts in testdata/script against the
@@ -69,6 +87,7 @@ func scriptParams(dir string, vars map[string]string) testscript.Params {
 			}
 			e.Vars = kept
 			e.Setenv("HOME", filepath.Join(e.WorkDir, "home"))
+			e.Setenv("USERPROFILE", filepath.Join(e.WorkDir, "home")) // the home folder on Windows
 			e.Setenv("TZ", "UTC")
 			e.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 			e.Setenv("AWS_MAX_ATTEMPTS", "1")
@@ -89,6 +108,9 @@ func scriptParams(dir string, vars map[string]string) testscript.Params {
 		Condition: func(cond string) (bool, error) {
 			if cond == "root" { // chown to another uid needs it
 				return os.Geteuid() == 0, nil
+			}
+			if cond == "wine" { // [wine] skip 'why': what Wine cannot run honestly
+				return testtmp.UnderWine(), nil
 			}
 			if cond == "awscli" {
 				_, err := exec.LookPath("aws")

@@ -12,12 +12,14 @@ import (
 
 	"github.com/samlogin/samlogin/awsconfig/ststest"
 	"github.com/samlogin/samlogin/idp/idptest"
+
+	"github.com/samlogin/samlogin/internal/testtmp"
 )
 
 // testEnv is an Env with buffers and an isolated HOME.
 func testEnv(t testing.TB, stdin string, vars map[string]string) (*Env, *bytes.Buffer, *bytes.Buffer) {
 	t.Helper()
-	home := t.TempDir()
+	home := testtmp.Dir(t)
 	var out, errb bytes.Buffer
 	vars["HOME"] = home
 	lookup := func(k string) (string, bool) { v, ok := vars[k]; return v, ok }

@@ -232,13 +232,14 @@ func readLine(ctx context.Context, r io.Reader) (string, error) {
 	}
 }
 
-// runPasswordCommand runs cmd through the shell; its first line of output is
+// runPasswordCommand runs cmd through the shell (shellCommand: /bin/sh, or
+// cmd.exe on Windows); its first line of output is
 // the password. Its stderr goes to ours, so that a pinentry can talk. It is
 // bounded by ctx (--timeout, a signal): at the bound its whole process
 // group is killed. Its output is never shown.
 func runPasswordCommand(ctx context.Context, env *Env, cmd string) (secret.String, error) {
 	var out bytes.Buffer
-	c := exec.CommandContext(ctx, "/bin/sh", "-c", cmd)
+	c := shellCommand(ctx, cmd)
 	ownProcessGroup(c)
 	c.WaitDelay = passwordCommandWaitDelay
 	c.Stdout = &limitedWriter{w: &out, n: 64 << 10}

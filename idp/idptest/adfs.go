@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/samlogin/samlogin/internal/testtmp"
 )
 
 // Generations that ADFSOptions.Generation accepts.
@@ -242,7 +244,7 @@ func (s *ADFS) CACertFile() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.pems == "" {
-		p := filepath.Join(s.t.TempDir(), "adfs-ca.pem")
+		p := filepath.Join(testtmp.Dir(s.t), "adfs-ca.pem")
 		data := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.srv.Certificate().Raw})
 		if err := os.WriteFile(p, data, 0o600); err != nil {
 			s.t.Fatal(err)

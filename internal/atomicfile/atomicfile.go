@@ -8,7 +8,6 @@
 package atomicfile
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -55,10 +54,10 @@ func Write(path string, data []byte, perm fs.FileMode) (err error) {
 	if err = tmp.Close(); err != nil {
 		return err
 	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
+	if err = rename(tmp.Name(), path); err != nil {
 		return err
 	}
-	return syncDir(dir)
+	return platform.syncDir(dir)
 }
 
 // RemoveStale removes the temporary files that a writer of path which died
@@ -71,21 +70,20 @@ func RemoveStale(path string) {
 	}
 }
 
+// globEscape makes s match only itself in filepath.Glob: each of * ? [
+// in a class of its own ([*]), which works on Windows too, where the
+// backslash is a separator and not an escape.
 func globEscape(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`, `[`, `\[`)
-	return r.Replace(s)
-}
-
-// syncDir makes a rename in dir durable. Some systems (Windows) cannot open
-// or sync a folder; that is not an error there.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return nil
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '*' || r == '?' || r == '[':
+			b.WriteString("[" + string(r) + "]")
+		case r == '\\' && filepath.Separator == '/':
+			b.WriteString(`\\`)
+		default:
+			b.WriteRune(r)
+		}
 	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, errors.ErrUnsupported) && !errors.Is(err, fs.ErrInvalid) {
-		return fmt.Errorf("sync %s: %w", dir, err)
-	}
-	return nil
+	return b.String()
 }

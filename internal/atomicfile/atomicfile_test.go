@@ -5,12 +5,19 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
+
+	"github.com/samlogin/samlogin/internal/testtmp"
 )
 
 func TestWrite(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "new", "folder")
-	path := filepath.Join(dir, "f[1]*.json")
+	dir := filepath.Join(testtmp.Dir(t), "new", "folder")
+	name := "f[1]*.json" // glob characters: RemoveStale must match them literally
+	if runtime.GOOS == "windows" {
+		name = "f[1].json" // * is not allowed in a Windows file name
+	}
+	path := filepath.Join(dir, name)
 	if err := Write(path, []byte("one"), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -20,10 +27,11 @@ func TestWrite(t *testing.T) {
 	if b, _ := os.ReadFile(path); string(b) != "two" {
 		t.Errorf("content = %q", b)
 	}
-	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o640 {
+	unixModes := runtime.GOOS != "windows"
+	if fi, err := os.Stat(path); err != nil || unixModes && fi.Mode().Perm() != 0o640 {
 		t.Errorf("mode = %v, %v; want 0640", fi.Mode(), err)
 	}
-	if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o700 {
+	if fi, err := os.Stat(dir); err != nil || unixModes && fi.Mode().Perm() != 0o700 {
 		t.Errorf("folder mode = %v, %v; want 0700", fi.Mode(), err)
 	}
 	entries, _ := os.ReadDir(dir)
@@ -48,7 +56,7 @@ func TestWrite(t *testing.T) {
 }
 
 func TestWriteErrorLeavesFile(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	path := filepath.Join(dir, "target")
 	if err := os.Mkdir(path, 0o700); err != nil { // rename over a folder fails
 		t.Fatal(err)
@@ -63,7 +71,7 @@ func TestWriteErrorLeavesFile(t *testing.T) {
 }
 
 func TestReadRegular(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	p := filepath.Join(dir, "f")
 	if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
 		t.Fatal(err)

@@ -25,8 +25,9 @@ const Private fs.FileMode = 0o600
 const PrivateDir fs.FileMode = 0o700
 
 // OpenToOthers reports whether m lets users other than the owner read,
-// write or enter.
-func OpenToOthers(m fs.FileMode) bool { return m.Perm()&0o077 != 0 }
+// write or enter. Always false on Windows, whose modes say nothing of
+// that (a file's access list does): no "chmod 600" warning there.
+func OpenToOthers(m fs.FileMode) bool { return platform.modesTellAccess && m.Perm()&0o077 != 0 }
 
 // worldWritableNoSticky reports whether anyone may rename or replace the
 // entries of a folder of mode m: written by all, without the sticky bit

@@ -39,10 +39,30 @@ func checkFolder(path, what, dir string) error {
 	if err != nil {
 		return nil // a missing folder is created 0700 by the writer
 	}
-	if worldWritableNoSticky(fi.Mode()) {
+	if worldWritableNoSticky(fi.Mode()) && !windowsDrive(dir) {
 		return &UnsafePathError{Path: path, Reason: fmt.Sprintf("%s is in %s, a folder anyone can write to (mode %#o, no sticky bit)", what, dir, fi.Mode().Perm())}
 	}
 	return nil
+}
+
+// mountinfo is read by windowsDrive; tests replace it.
+var mountinfo = func() string {
+	b, _ := os.ReadFile("/proc/self/mountinfo") // none outside Linux: no drive mounts
+	return string(b)
+}
+
+// windowsDrive reports whether dir is on a Windows drive mounted by WSL
+// (see onWindowsDrive): its mode 0777 says nothing of who may write. Read
+// only for a folder that would be refused.
+func windowsDrive(dir string) bool { return onWindowsDrive(mountinfo(), dir) }
+
+// OnWindowsDrive reports whether path lies on a Windows drive that WSL
+// mounts (/mnt/c): there modes are shown as 0777 and chmod does not hold,
+// so a mode is no reason to warn or to tighten. Ask it only when a mode
+// would be: it reads /proc/self/mountinfo.
+func OnWindowsDrive(path string) bool {
+	abs, err := filepath.Abs(path)
+	return err == nil && windowsDrive(abs)
 }
 
 // resolveChecked follows path's symbolic links one by one (as the kernel
@@ -158,7 +178,7 @@ func ensurePrivateDir(path string) (fs.FileMode, bool, error) {
 	if !fi.IsDir() {
 		return 0, false, nil
 	}
-	if !OpenToOthers(fi.Mode()) {
+	if !OpenToOthers(fi.Mode()) || windowsDrive(real) {
 		return 0, false, nil
 	}
 	old := fi.Mode().Perm()

@@ -24,3 +24,7 @@ func resolveChecked(path string) (string, error) {
 
 // ensurePrivateDir does nothing on Windows: see resolveChecked.
 func ensurePrivateDir(string) (fs.FileMode, bool, error) { return 0, false, nil }
+
+// OnWindowsDrive is for WSL's mounts of Windows drives; on Windows itself
+// no mode is ever a reason to warn (see OpenToOthers).
+func OnWindowsDrive(string) bool { return false }

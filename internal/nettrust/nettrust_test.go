@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/samlogin/samlogin/internal/nettrust"
+
+	"github.com/samlogin/samlogin/internal/testtmp"
 )
 
 func TestCheck(t *testing.T) {
@@ -130,7 +132,7 @@ func TestCertPool(t *testing.T) {
 	if p, err := nettrust.CertPool(""); p != nil || err != nil {
 		t.Errorf(`CertPool("") = %v, %v; want nil, nil`, p, err)
 	}
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	junk := filepath.Join(dir, "junk.pem")
 	if err := os.WriteFile(junk, []byte("not a certificate\n"), 0o600); err != nil {
 		t.Fatal(err)

@@ -154,9 +154,45 @@ func (n Never) Secret(message string) (secret.String, error) { return secret.Str
 // Select fails with ErrNoPrompt.
 func (n Never) Select(message string, _ []string) (int, error) { return 0, n.err(message) }
 
-// OpenTTY opens the controlling terminal for prompting when stdin/stderr
-// are not usable (credential_process runs with stdout captured by the AWS
-// CLI). The caller closes it.
-func OpenTTY() (*os.File, error) {
-	return os.OpenFile("/dev/tty", os.O_RDWR, 0)
+// Console is the terminal samlogin asks on when its standard streams are
+// taken (credential_process runs with stdout, and under the AWS CLI stderr,
+// captured): In is read, Out is written.
+type Console struct{ In, Out *os.File }
+
+// OpenConsole opens the console of the process: /dev/tty on Unix, CONIN$
+// and CONOUT$ on Windows (see consoleNames). The caller closes it. An
+// error means there is none (a service, a CI job): do not prompt.
+func OpenConsole() (*Console, error) {
+	in, out := consoleNames()
+	return openConsole(in, out)
+}
+
+// openConsole opens the files named in and out, once when they are the
+// same. Both are opened read-write: Windows needs that to change or read a
+// console's mode.
+func openConsole(in, out string) (*Console, error) {
+	fi, err := os.OpenFile(in, os.O_RDWR, 0)
+	if err != nil {
+		return nil, err
+	}
+	if out == in {
+		return &Console{In: fi, Out: fi}, nil
+	}
+	fo, err := os.OpenFile(out, os.O_RDWR, 0)
+	if err != nil {
+		fi.Close()
+		return nil, err
+	}
+	return &Console{In: fi, Out: fo}, nil
+}
+
+// Close closes the console's files.
+func (c *Console) Close() error {
+	err := c.In.Close()
+	if c.Out != c.In {
+		if e := c.Out.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
 }
