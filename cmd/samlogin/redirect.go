@@ -86,7 +86,9 @@ func (s *redirectServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Where the system says who asked (Linux), another user's process
 	// that read the URL off the opener's command line gets nothing.
 	if c, ok := r.Context().Value(connKey{}).(net.Conn); ok {
-		if uid, ok := peerUID(c.LocalAddr(), c.RemoteAddr()); ok && uid != os.Geteuid() {
+		// root is let through: it can read samlogin's memory anyway, and
+		// WSL2 relays the Windows browser's connection as root.
+		if uid, ok := peerUID(c.LocalAddr(), c.RemoteAddr()); ok && uid != os.Geteuid() && uid != 0 {
 			s.mu.Lock()
 			s.refused = append(s.refused, uid)
 			s.mu.Unlock()
