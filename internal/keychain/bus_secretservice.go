@@ -1,4 +1,4 @@
-//go:build !darwin && !windows
+//go:build (dragonfly && cgo) || (freebsd && cgo) || linux || netbsd || openbsd
 
 package keychain
 

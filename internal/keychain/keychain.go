@@ -68,6 +68,7 @@ type backend interface {
 	Get(service, user string) (string, error)
 	Set(service, user, password string) error
 	Delete(service, user string) error
+	Stored(service, user string) (bool, error)
 }
 
 // OS returns the operating system's keychain, with every call bounded by
@@ -179,4 +180,28 @@ func (m *Memory) Keys() []Key {
 		ks = append(ks, k)
 	}
 	return ks
+}
+
+// Stored reports whether s holds k. Where the platform allows (the Secret
+// Service), it does so without reading the secret nor unlocking the
+// keychain, so that it never prompts; elsewhere it reads it.
+func Stored(s Store, k Key) (bool, error) {
+	if st, ok := s.(interface{ Stored(Key) (bool, error) }); ok {
+		return st.Stored(k)
+	}
+	_, err := s.Get(k)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, ErrNotFound):
+		return false, nil
+	}
+	return false, err
+}
+
+// Stored implements the optional method that Stored uses.
+func (s *osStore) Stored(k Key) (bool, error) {
+	var ok bool
+	err := s.call("look up", func() (err error) { ok, err = s.b.Stored(Service, k.Account()); return })
+	return ok, err
 }

@@ -45,6 +45,14 @@ func (f *fakeBackend) Set(service, user, pw string) error {
 	return nil
 }
 
+func (f *fakeBackend) Stored(service, user string) (bool, error) {
+	if err := f.wait("stored", service, user); err != nil {
+		return false, err
+	}
+	_, ok := f.m[service+"\x00"+user]
+	return ok, nil
+}
+
 func (f *fakeBackend) Delete(service, user string) error {
 	if err := f.wait("delete", service, user); err != nil {
 		return err
@@ -77,8 +85,14 @@ func TestOSStoreRoundTrip(t *testing.T) {
 	if err != nil || v.Reveal() != "pw1" {
 		t.Fatalf("Get = %q, %v", v.Reveal(), err)
 	}
+	if ok, err := Stored(s, key); !ok || err != nil {
+		t.Fatalf("Stored = %v, %v; want true", ok, err)
+	}
 	if err := s.Delete(key); err != nil {
 		t.Fatal(err)
+	}
+	if ok, err := Stored(s, key); ok || err != nil {
+		t.Fatalf("Stored after Delete = %v, %v; want false", ok, err)
 	}
 	if err := s.Delete(key); err != nil {
 		t.Fatalf("Delete of an absent item = %v, want nil", err)
