@@ -34,6 +34,7 @@ func run(ctx context.Context, args []string, env *Env) int {
 		fmt.Fprint(env.Stdout, versionString())
 		return exitOK
 	}
+	env.kc = nil // the keychain as this run uses it: opened at its first use
 	if env.StderrTTY && env.line == nil {
 		env.line = &termLine{w: env.Stderr} // the waits show their progress
 	}
