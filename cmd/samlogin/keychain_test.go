@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/samlogin/samlogin/awsconfig/ststest"
 	"github.com/samlogin/samlogin/idp/idptest"
@@ -306,6 +307,26 @@ func TestStatusKeychainMarker(t *testing.T) {
 	}
 	if !strings.Contains(errb.String(), "the keychain is not available (no answer in 5s)") {
 		t.Errorf("stderr: %s", errb)
+	}
+}
+
+// TestStatusFits100ColumnsWithKeychain: the KEYCHAIN column still fits
+// a row of long names in 100 columns.
+func TestStatusFits100ColumnsWithKeychain(t *testing.T) {
+	now := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+	env, out, _ := consoleEnv(t, now, map[string]string{})
+	st := []profileStatus{{Profile: "prod-administrator-eu-central", AccountID: "123456789012", RoleName: "AWSReservedSSO_AdministratorAccess",
+		IdP: "https://sso.corp.example.com/saml2/idp/SSOService.php?spentityid=urn:amazon:webservices", Source: "credential_process",
+		State: "valid", Expiration: now.Add(11*time.Hour + 59*time.Minute).Format(time.RFC3339), KeychainPassword: "unknown",
+		Chains: []chainStatus{{Profile: "prod-deploy"}, {Profile: "prod-readonly"}, {Profile: "prod-billing"}}}}
+	printStatus(env, st)
+	for _, line := range strings.Split(strings.TrimRight(out.String(), "\n"), "\n") {
+		if n := len([]rune(line)); n > statusWidth {
+			t.Errorf("%d columns: %q", n, line)
+		}
+	}
+	if !strings.Contains(out.String(), " KEYCHAIN ") || !strings.Contains(out.String(), " unknown ") {
+		t.Errorf("table:\n%s", out)
 	}
 }
 

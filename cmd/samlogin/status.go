@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -167,14 +168,24 @@ const statusWidth = 100
 // printStatus prints the table. The IdP is shown as its host (-o json has
 // the whole setting); when the rows would be wider than statusWidth, the
 // name columns are cut, with "…": the chains first, then the role, the IdP
-// and the profile.
+// and the profile. KEYCHAIN (whether the keychain holds the password) is
+// there when a profile uses --keychain.
 func printStatus(env *Env, st []profileStatus) {
 	now := env.Now()
+	// KEYCHAIN only when a profile uses --keychain: the table of everyone
+	// else stays as it was.
+	kc := slices.ContainsFunc(st, func(s profileStatus) bool { return s.KeychainPassword != "" })
 	rows := [][]string{{"PROFILE", "ACCOUNT", "ROLE", "IDP", "SOURCE", "CREDENTIALS", "KEYCHAIN", "CHAINS"}}
 	for _, s := range st {
 		rows = append(rows, []string{s.Profile, orDash(s.AccountID), orDash(s.RoleName), orDash(idpHost(s.IdP)),
 			sourceText(s.Source), credentialsText(s, now), orDash(s.KeychainPassword), orDash(chainList(s.Chains))})
 	}
+	if !kc {
+		for i, r := range rows {
+			rows[i] = slices.Delete(r, 6, 7)
+		}
+	}
+	chains := len(rows[0]) - 1
 	const gap = 2
 	widths := make([]int, len(rows[0]))
 	for _, r := range rows {
@@ -182,15 +193,18 @@ func printStatus(env *Env, st []profileStatus) {
 			widths[i] = max(widths[i], utf8.RuneCountInString(c))
 		}
 	}
-	// Cut chains first, then role, IdP and profile, none below 10.
+	// Cut chains first, then role, IdP and profile, none below 10; then,
+	// if that is not enough (the KEYCHAIN column), the same down to 6.
 	excess := sum(widths) + gap*(len(widths)-1) - statusWidth
-	for _, i := range []int{7, 2, 3, 0} {
-		if excess <= 0 {
-			break
+	for _, floor := range []int{10, 6} {
+		for _, i := range []int{chains, 2, 3, 0} {
+			if excess <= 0 {
+				break
+			}
+			d := min(excess, max(widths[i]-floor, 0))
+			widths[i] -= d
+			excess -= d
 		}
-		d := min(excess, max(widths[i]-10, 0))
-		widths[i] -= d
-		excess -= d
 	}
 	for _, r := range rows {
 		var b strings.Builder
