@@ -104,13 +104,18 @@ func TestKeychainPasswordIsUsed(t *testing.T) {
 	if n := k.adfs.PasswordPosts(alice); n != 1 {
 		t.Errorf("%d password posts, want 1", n)
 	}
-	// Next time, the stored setting alone turns it on, also without a prompt.
+	// Next time, the stored setting alone turns it on, also without a
+	// prompt; in --debug mode too, where the password shows nowhere.
 	env.Prompter = nil
-	if code := runIn(env, "--profile", "p", "--force", "--no-prompt"); code != 0 {
+	errb.Reset()
+	if code := runIn(env, "--profile", "p", "--force", "--no-prompt", "--debug"); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb)
 	}
 	if n := k.adfs.PasswordPosts(alice); n != 2 {
 		t.Errorf("%d password posts, want 2", n)
+	}
+	if !strings.Contains(errb.String(), "level=DEBUG") || strings.Contains(errb.String(), adfsUsers[alice]) {
+		t.Errorf("--debug output shows the stored password, or no debug log:\n%s", errb)
 	}
 }
 

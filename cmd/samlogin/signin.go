@@ -188,6 +188,7 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 	}
 	if kc != nil && !fromKeychain {
 		// The IdP handed over a SAMLResponse: the password is right.
+		pg.stop() // a line about the keychain must not mix with the progress line
 		kc.keep(cmpSecret(password, typed.password))
 	}
 	a, err := assertion.Parse([]byte(saml.Reveal()))
