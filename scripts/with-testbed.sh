@@ -12,7 +12,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 tb=$root/testbed/testbed.sh
-bash "$root/scripts/deps.sh" # system programs the tests run (fish)
+bash "$root/scripts/deps.sh" # system programs the tests run (fish, dbus, gnome-keyring)
 
 without() { # without WHY CMD...: run CMD without the test bed (or fail under CI)
     local why=$1; shift

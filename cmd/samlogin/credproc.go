@@ -139,7 +139,8 @@ AWS CLI and SDKs read from a credential_process, and nothing else on stdout.
 It serves them from samlogin's cache (~/.aws/samlogin/credentials) while
 they stay valid longer than --min-ttl (5 minutes), with no network. Else it
 signs in with the profile's stored settings, asking on the terminal
-(/dev/tty) or using SAMLOGIN_PASSWORD or --password-command. Many processes
+(/dev/tty) or using SAMLOGIN_PASSWORD, --password-command or the password
+kept in the OS keychain (--keychain); a cache hit never opens the keychain. Many processes
 asking at once make one sign-in; the others wait for it.
 
 Set a profile up with 'samlogin --profile P --credential-process', which

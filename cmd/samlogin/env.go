@@ -8,6 +8,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/samlogin/samlogin/idp"
+	"github.com/samlogin/samlogin/internal/keychain"
 )
 
 // Env is everything the commands take from the outside world. Tests build
@@ -26,6 +27,13 @@ type Env struct {
 	// Prompter, when set, answers every question (tests); otherwise
 	// samlogin prompts on the terminal when it can.
 	Prompter idp.Prompter
+	// Keychain opens the OS keychain (keychain.OS), called at the first
+	// use: a credential_process cache hit never calls it. Nil: there is
+	// none (tests that do not set one).
+	Keychain func() keychain.Store
+	// kc is the keychain as this run uses it (keychainUse), made at its
+	// first use.
+	kc *keychainUse
 	// line is the progress line of the terminal behind Stderr (set by run
 	// when StderrTTY); nil: no progress is shown.
 	line *termLine
@@ -46,6 +54,7 @@ func systemEnv() *Env {
 		LookupEnv: os.LookupEnv,
 		Now:       time.Now,
 		Home:      home,
+		Keychain:  keychain.OS,
 	}
 }
 

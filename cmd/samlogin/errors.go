@@ -133,6 +133,10 @@ var hinters = []func(error) string{
 		return ""
 	},
 	func(err error) string {
+		var sr *storedRejectedError
+		if errors.As(err, &sr) {
+			return sr.hint()
+		}
 		var re *idp.RejectedError
 		if errors.As(err, &re) && re.ErrorPage {
 			return "the password may be right: the IdP's message says why (ask its admin what a message code means); samlogin sent it once and did not retry, so it added no failed attempt of its own"

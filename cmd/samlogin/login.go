@@ -82,6 +82,7 @@ var settingKeys = []struct{ flag, key string }{
 	{"aliases", "samlogin_aliases"},
 	{"sts-endpoint", "samlogin_sts_endpoint"},
 	{"credential-process", "samlogin_credential_process"},
+	{"keychain", "samlogin_keychain"},
 	// Profiles written by aws-adfs are read too, so its users switch
 	// without reconfiguring (samlogin's own keys win when both are set).
 	{"adfs-host", "adfs_config.adfs_host"},
@@ -204,6 +205,10 @@ func newFlow(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginOptions,
 	}
 	f.prof = prof
 	stsGiven := fs.Changed("sts-endpoint") // before the stored settings fill it
+	// --no-keychain, before the stored setting fills --keychain
+	if err := resolveKeychain(fs, env); err != nil {
+		return nil, err
+	}
 	if err := applyStored(fs, prof.Settings); err != nil {
 		return nil, err
 	}

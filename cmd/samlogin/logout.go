@@ -41,6 +41,10 @@ It also removes ~/.aws/samlogin/console.html, a console sign-in page that
 older versions of console wrote and never removed (console writes nothing
 now).
 
+With --forget, the IdP password kept in the OS keychain (--keychain) for
+the profile's IdP and user is removed too, unless another profile uses the
+same IdP and user.
+
 samlogin keeps no IdP cookies on disk: each sign-in starts a fresh session
 at the IdP, so there is nothing more to remove. A profile without samlogin_*
 settings is not samlogin's, and logout refuses to touch it (exit 1).`,
@@ -90,7 +94,13 @@ settings is not samlogin's, and logout refuses to touch it (exit 1).`,
 				if err := forgetSignIn(env, p.Settings); err != nil {
 					return fmt.Errorf("logout: profile %s: remove the kept sign-in: %w", r.Profile, err)
 				}
-				fmt.Fprintln(env.Stderr, logoutLine(r, cache, shared, forget))
+				line := logoutLine(r, cache, shared, forget)
+				if forget {
+					if kc := forgetPassword(env, p, before, rs); kc != "" {
+						line += "; " + kc
+					}
+				}
+				fmt.Fprintln(env.Stderr, line)
 			}
 			return nil
 		},
@@ -98,7 +108,7 @@ settings is not samlogin's, and logout refuses to touch it (exit 1).`,
 	fs := cmd.Flags()
 	fs.StringVarP(&profile, "profile", "p", "", "the profile to sign out of")
 	fs.BoolVar(&all, "all", false, "sign out of every profile samlogin manages")
-	fs.BoolVar(&forget, "forget", false, "also remove the profile's samlogin_* settings and the chained profiles samlogin wrote for it")
+	fs.BoolVar(&forget, "forget", false, "also remove the profile's samlogin_* settings, the chained profiles samlogin wrote for it, and its password in the keychain")
 	return cmd
 }
 
@@ -144,6 +154,27 @@ func forgetSignIn(env *Env, settings map[string]string) error {
 		return nil // a stored setting samlogin cannot use: nothing was kept under it
 	}
 	return (&samlcache.Cache{Dir: awsconfig.StateDir(env.Home), Now: env.Now}).Delete(key)
+}
+
+// forgetPassword removes, for logout --forget, the password the keychain
+// holds for p's IdP and user, unless a profile that stays (one of before
+// that this logout did not forget) has the same IdP and user. Only a profile
+// that has a samlogin_keychain setting (on, or turned off since) makes
+// samlogin touch the keychain. It returns what it did, for the line.
+func forgetPassword(env *Env, p *awsconfig.Profile, before []*awsconfig.Profile, rs []awsconfig.LogoutResult) string {
+	if _, ok := p.Settings[awsconfig.SettingPrefix+"keychain"]; !ok || p.Identity.IdP == "" || p.Identity.Username == "" {
+		return ""
+	}
+	for _, o := range before {
+		gone := slices.ContainsFunc(rs, func(r awsconfig.LogoutResult) bool { return r.Profile == o.Name })
+		if !gone && o.Identity.SameUser(p.Identity) {
+			return "kept the password in the keychain that profile " + o.Name + " also uses"
+		}
+	}
+	if err := env.keychain().delete(passwordKey(p.Identity.IdP, p.Identity.Username)); err != nil {
+		return "the password in the keychain (if any) was not removed" // the keychain has said why
+	}
+	return "removed its password from the keychain"
 }
 
 // logoutLine says what logout did for one profile.

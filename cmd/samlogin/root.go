@@ -34,6 +34,7 @@ func run(ctx context.Context, args []string, env *Env) int {
 		fmt.Fprint(env.Stdout, versionString())
 		return exitOK
 	}
+	env.kc = nil // the keychain as this run uses it: opened at its first use
 	if env.StderrTTY && env.line == nil {
 		env.line = &termLine{w: env.Stderr} // the waits show their progress
 	}
@@ -126,7 +127,8 @@ The assertion comes from one of:
   --assertion-file F    a SAMLResponse saved from the browser (- for stdin)
 
 The password is asked on the terminal without echo, or read from
---password-stdin, SAMLOGIN_PASSWORD or --password-command; never from an
+--password-stdin, SAMLOGIN_PASSWORD, --password-command or, with --keychain,
+the OS keychain (where it is kept once the IdP accepted it); never from an
 argument. While the profile's credentials stay valid longer than --min-ttl,
 login does nothing; --force signs in anyway. Bare 'samlogin' is 'samlogin login'.`,
 		Example: `  # ADFS, the first time: the settings are stored in ~/.aws/config

@@ -40,6 +40,8 @@ type signinOptions struct {
 	timeout         time.Duration
 	minTTL          time.Duration
 	force           bool
+	keychain        bool // --keychain: the password kept in the OS keychain
+	noKeychain      bool // --no-keychain: sets keychain to false (resolveKeychain)
 }
 
 func addSigninFlags(fs *pflag.FlagSet, so *signinOptions) {
@@ -58,6 +60,8 @@ func addSigninFlags(fs *pflag.FlagSet, so *signinOptions) {
 	fs.DurationVar(&so.timeout, "timeout", 5*time.Minute, "bound on the whole command: sign-in, password command, STS, account aliases")
 	fs.DurationVar(&so.minTTL, "min-ttl", 10*time.Minute, "sign in only when the profile's credentials expire within this")
 	fs.BoolVar(&so.force, "force", false, "sign in even when the profile's credentials are still valid")
+	fs.BoolVar(&so.keychain, "keychain", false, "keep the IdP password in the OS keychain: read before asking, stored once the IdP accepted it (stored with the profile)")
+	fs.BoolVar(&so.noKeychain, "no-keychain", false, "stop using the OS keychain for this profile (stored with the profile)")
 }
 
 // hasIdP reports whether an identity provider is configured.
@@ -114,6 +118,13 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 	if err != nil {
 		return nil, err
 	}
+	kc := keychainFor(env, so, username) // nil without --keychain
+	fromKeychain := false
+	if password.Empty() && kc != nil {
+		password, fromKeychain = kc.password() // after the other sources, before the prompt
+	}
+	typed := &typedPassword{p: p} // what the driver's prompt got, to keep once accepted
+	p = typed
 	pg, env := startProgress(env, "the IdP at "+hostOf(so.describe())) // stderr erases the line first
 	defer pg.stop()
 	p = pg.pausing(p) // no progress line while a prompt is up
@@ -143,7 +154,11 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 		return nil, usagef("%v", err)
 	}
 	if env.CanPrompt() {
-		fmt.Fprintf(env.Stderr, "samlogin: signing in to %s as %s...\n", so.shown(), username)
+		from := ""
+		if fromKeychain {
+			from = " (password from the keychain)"
+		}
+		fmt.Fprintf(env.Stderr, "samlogin: signing in to %s as %s%s...\n", so.shown(), username, from)
 	}
 	awsconfig.ReportStep(ctx, "signing in at "+so.shown())
 	saml, err := d.Login(ctx, idp.LoginInput{
@@ -154,6 +169,9 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 		MFATimeout: so.mfaTimeout,
 	})
 	if err != nil {
+		if fromKeychain && errors.Is(err, idp.ErrRejected) {
+			return nil, kc.rejected(err) // removed; never tried again
+		}
 		if so.adfsHost != "" && errors.Is(err, idp.ErrRejected) {
 			return nil, withHint(err, adfsRejectedHint)
 		}
@@ -168,6 +186,11 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 		}
 		return nil, err
 	}
+	if kc != nil && !fromKeychain {
+		// The IdP handed over a SAMLResponse: the password is right.
+		pg.stop() // a line about the keychain must not mix with the progress line
+		kc.keep(cmpSecret(password, typed.password))
+	}
 	a, err := assertion.Parse([]byte(saml.Reveal()))
 	if err != nil {
 		return nil, fmt.Errorf("the SAMLResponse from %s: %w", so.shown(), err)
@@ -177,7 +200,7 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 
 // readPassword takes the password from stdin, SAMLOGIN_PASSWORD or the
 // password command, in that order; with none of them it returns the empty
-// secret, and the driver asks (no-echo) when it reaches the sign-in form. There is no flag
+// secret: signIn then reads the keychain (--keychain), else the driver asks (no-echo) when it reaches the sign-in form. There is no flag
 // that takes the password itself: argv is visible to every user.
 func readPassword(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, username string) (secret.String, error) {
 	switch {

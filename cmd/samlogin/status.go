@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -21,9 +22,11 @@ func newStatusCmd(env *Env) *cobra.Command {
 		Short: "List the profiles samlogin manages, and how long their credentials last",
 		Long: `status lists every profile samlogin manages (a profile in ~/.aws/config with
 samlogin_* settings): its account, role, identity provider, the time its
-credentials have left (or since when they have expired), and the chained
-profiles that assume a role from it. It reads the files only: no network, no
-change. --output json prints the same on stdout for scripts.`,
+credentials have left (or since when they have expired), whether the OS
+keychain holds its IdP password (for a profile with --keychain), and the
+chained profiles that assume a role from it. It reads the files, and asks the
+keychain whether a password is there without reading it: no network, no
+prompt, no change. --output json prints the same on stdout for scripts.`,
 		Example: `  samlogin status
   samlogin status -o json | jq -r '.profiles[] | select(.expired) | .profile'`,
 		Args: cobra.NoArgs,
@@ -38,6 +41,7 @@ change. --output json prints the same on stdout for scripts.`,
 				return fmt.Errorf("status: %w", err)
 			}
 			st := statusOf(ps, env.Now())
+			keychainStatus(env, ps, st)
 			if output == "json" {
 				enc := json.NewEncoder(env.Stdout)
 				enc.SetIndent("", "  ")
@@ -73,12 +77,15 @@ type profileStatus struct {
 	// Source: "credentials_file", "credential_process" or "none".
 	Source string `json:"source"`
 	// State: "valid", "expired", "none" (no credentials) or "unknown".
-	State       string        `json:"state"`
-	Expiration  string        `json:"expiration,omitempty"` // RFC 3339 UTC
-	Expired     bool          `json:"expired"`
-	SecondsLeft int64         `json:"seconds_left"`
-	Note        string        `json:"note,omitempty"`
-	Chains      []chainStatus `json:"chains"`
+	State       string `json:"state"`
+	Expiration  string `json:"expiration,omitempty"` // RFC 3339 UTC
+	Expired     bool   `json:"expired"`
+	SecondsLeft int64  `json:"seconds_left"`
+	Note        string `json:"note,omitempty"`
+	// KeychainPassword, for a profile with --keychain: "stored", "none" or
+	// "unknown" (the keychain is not available).
+	KeychainPassword string        `json:"keychain_password,omitempty"`
+	Chains           []chainStatus `json:"chains"`
 }
 
 type chainStatus struct {
@@ -123,6 +130,28 @@ func statusOf(ps []*awsconfig.Profile, now time.Time) []profileStatus {
 	return out
 }
 
+// keychainStatus fills KeychainPassword for the profiles with --keychain
+// (samlogin_keychain = true): "stored" or "none", or "unknown" when the
+// keychain is not available. Each question is bounded (keychain.Timeout),
+// the first failure ends them all, and none unlocks the keychain where the
+// platform allows (keychain.Stored): status never prompts.
+func keychainStatus(env *Env, ps []*awsconfig.Profile, st []profileStatus) {
+	for i, p := range ps {
+		if p.Settings[awsconfig.SettingPrefix+"keychain"] != "true" || p.Identity.IdP == "" || p.Identity.Username == "" {
+			continue
+		}
+		ok, err := env.keychain().stored(passwordKey(p.Identity.IdP, p.Identity.Username))
+		switch {
+		case err != nil:
+			st[i].KeychainPassword = "unknown"
+		case ok:
+			st[i].KeychainPassword = "stored"
+		default:
+			st[i].KeychainPassword = "none"
+		}
+	}
+}
+
 // idpOf names the profile's identity provider from its stored settings.
 func idpOf(settings map[string]string) string {
 	for _, k := range []string{"samlogin_adfs_host", "samlogin_idp_url"} {
@@ -139,14 +168,24 @@ const statusWidth = 100
 // printStatus prints the table. The IdP is shown as its host (-o json has
 // the whole setting); when the rows would be wider than statusWidth, the
 // name columns are cut, with "…": the chains first, then the role, the IdP
-// and the profile.
+// and the profile. KEYCHAIN (whether the keychain holds the password) is
+// there when a profile uses --keychain.
 func printStatus(env *Env, st []profileStatus) {
 	now := env.Now()
-	rows := [][]string{{"PROFILE", "ACCOUNT", "ROLE", "IDP", "SOURCE", "CREDENTIALS", "CHAINS"}}
+	// KEYCHAIN only when a profile uses --keychain: the table of everyone
+	// else stays as it was.
+	kc := slices.ContainsFunc(st, func(s profileStatus) bool { return s.KeychainPassword != "" })
+	rows := [][]string{{"PROFILE", "ACCOUNT", "ROLE", "IDP", "SOURCE", "CREDENTIALS", "KEYCHAIN", "CHAINS"}}
 	for _, s := range st {
 		rows = append(rows, []string{s.Profile, orDash(s.AccountID), orDash(s.RoleName), orDash(idpHost(s.IdP)),
-			sourceText(s.Source), credentialsText(s, now), orDash(chainList(s.Chains))})
+			sourceText(s.Source), credentialsText(s, now), orDash(s.KeychainPassword), orDash(chainList(s.Chains))})
 	}
+	if !kc {
+		for i, r := range rows {
+			rows[i] = slices.Delete(r, 6, 7)
+		}
+	}
+	chains := len(rows[0]) - 1
 	const gap = 2
 	widths := make([]int, len(rows[0]))
 	for _, r := range rows {
@@ -154,15 +193,18 @@ func printStatus(env *Env, st []profileStatus) {
 			widths[i] = max(widths[i], utf8.RuneCountInString(c))
 		}
 	}
-	// Cut chains first, then role, IdP and profile, none below 10.
+	// Cut chains first, then role, IdP and profile, none below 10; then,
+	// if that is not enough (the KEYCHAIN column), the same down to 6.
 	excess := sum(widths) + gap*(len(widths)-1) - statusWidth
-	for _, i := range []int{6, 2, 3, 0} {
-		if excess <= 0 {
-			break
+	for _, floor := range []int{10, 6} {
+		for _, i := range []int{chains, 2, 3, 0} {
+			if excess <= 0 {
+				break
+			}
+			d := min(excess, max(widths[i]-floor, 0))
+			widths[i] -= d
+			excess -= d
 		}
-		d := min(excess, max(widths[i]-10, 0))
-		widths[i] -= d
-		excess -= d
 	}
 	for _, r := range rows {
 		var b strings.Builder
