@@ -91,6 +91,9 @@ settings is not samlogin's, and logout refuses to touch it (exit 1).`,
 					return fmt.Errorf("logout: profile %s: remove the kept sign-in: %w", r.Profile, err)
 				}
 				fmt.Fprintln(env.Stderr, logoutLine(r, cache, shared, forget))
+				if line := forgetSession(env, p, before, rs); line != "" {
+					fmt.Fprintln(env.Stderr, line)
+				}
 			}
 			return nil
 		},
@@ -179,4 +182,26 @@ func pluralS(n int) string {
 		return ""
 	}
 	return "s"
+}
+
+// forgetSession drops the IdP session kept for the profile's IdP and user
+// (--remember-session), unless a profile that stays signed in (not logged
+// out now) uses the same IdP and user. It returns the line to print, or "".
+func forgetSession(env *Env, p *awsconfig.Profile, all []*awsconfig.Profile, out []awsconfig.LogoutResult) string {
+	kept, k := keptSessionOf(env, p.Settings)
+	if kept == nil {
+		return ""
+	}
+	for _, o := range all {
+		if slices.ContainsFunc(out, func(r awsconfig.LogoutResult) bool { return r.Profile == o.Name }) {
+			continue
+		}
+		if _, ok := keptSessionOf(env, o.Settings); ok.IdP == k.IdP && strings.EqualFold(ok.Username, k.Username) {
+			return "samlogin: profile " + p.Name + ": kept the IdP session that profile " + o.Name + " also uses"
+		}
+	}
+	if err := newSessionStore(env).Delete(k); err != nil {
+		return "samlogin: profile " + p.Name + ": could not drop the kept IdP session: " + err.Error()
+	}
+	return "samlogin: profile " + p.Name + ": dropped the kept IdP session of " + k.Username + " at " + k.IdP
 }

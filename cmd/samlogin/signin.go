@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"strings"
@@ -40,6 +41,8 @@ type signinOptions struct {
 	timeout         time.Duration
 	minTTL          time.Duration
 	force           bool
+	rememberSession bool // --remember-session: keep the IdP's cookies between runs
+	forgetSession   bool // --no-remember-session was given: drop a kept session
 }
 
 func addSigninFlags(fs *pflag.FlagSet, so *signinOptions) {
@@ -58,6 +61,9 @@ func addSigninFlags(fs *pflag.FlagSet, so *signinOptions) {
 	fs.DurationVar(&so.timeout, "timeout", 5*time.Minute, "bound on the whole command: sign-in, password command, STS, account aliases")
 	fs.DurationVar(&so.minTTL, "min-ttl", 10*time.Minute, "sign in only when the profile's credentials expire within this")
 	fs.BoolVar(&so.force, "force", false, "sign in even when the profile's credentials are still valid")
+	fs.BoolVar(&so.rememberSession, "remember-session", false, "keep the IdP's session (its cookies, 0600 under ~/.aws/samlogin) so that the next sign-ins ask for nothing while it lasts (stored with the profile)")
+	fs.Var(noFlag{fs: fs, target: "remember-session", set: &so.forgetSession}, "no-remember-session", "do not keep the IdP's session, and drop the one kept")
+	fs.Lookup("no-remember-session").NoOptDefVal = "true"
 }
 
 // hasIdP reports whether an identity provider is configured.
@@ -110,8 +116,19 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 	ctx, cancel := withTimeout(ctx, so.timeout)
 	defer cancel()
 	username := so.username // the flow has asked for it when it was missing
-	password, err := readPassword(ctx, env, so, p, username)
+	ks, err := openKeptSession(env, so, rp)
 	if err != nil {
+		return nil, err
+	}
+	// With a kept session, the password is read only once a sign-in form
+	// appears: a session that suffices runs no --password-command.
+	var password secret.String
+	var source func(context.Context) (secret.String, error)
+	if ks.kept != nil {
+		source = ks.lazyPassword(func(ctx context.Context) (secret.String, error) {
+			return readPassword(ctx, env, so, p, username)
+		})
+	} else if password, err = readPassword(ctx, env, so, p, username); err != nil {
 		return nil, err
 	}
 	pg, env := startProgress(env, "the IdP at "+hostOf(so.describe())) // stderr erases the line first
@@ -122,37 +139,49 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 	if caBundle == "" {
 		caBundle = env.Getenv("AWS_CA_BUNDLE")
 	}
-	client, err := idp.NewHTTPClient(idp.HTTPOptions{CABundle: caBundle, Log: log})
-	if err != nil {
-		return nil, err
-	}
-	deps := idp.Deps{
-		Client: client,
-		Prompt: stepPrompter{ctx: ctx, p: p},
-		Log:    log,
-		Now:    env.Now,
-		Status: func(msg string) { fmt.Fprintf(env.Stderr, "samlogin: %s\n", msg) },
-	}
-	var d idp.Driver
-	if so.adfsHost != "" {
-		d, err = adfs.New(adfs.Config{Host: so.adfsHost, LoginToRP: rp, AllowHosts: so.allowHosts}, deps)
-	} else {
-		d, err = form.New(form.Config{URL: so.idpURL, AllowHosts: so.allowHosts}, deps)
-	}
-	if err != nil {
-		return nil, usagef("%v", err)
-	}
 	if env.CanPrompt() {
 		fmt.Fprintf(env.Stderr, "samlogin: signing in to %s as %s...\n", so.shown(), username)
 	}
-	awsconfig.ReportStep(ctx, "signing in at "+so.shown())
-	saml, err := d.Login(ctx, idp.LoginInput{
-		Username:   username,
-		Password:   password,
-		MFACode:    secret.New(so.mfaCode),
-		MFAMethod:  so.mfaMethod,
-		MFATimeout: so.mfaTimeout,
-	})
+	in := idp.LoginInput{
+		Username:        username,
+		Password:        password,
+		PasswordSource:  source,
+		MFACode:         secret.New(so.mfaCode),
+		MFAMethod:       so.mfaMethod,
+		MFATimeout:      so.mfaTimeout,
+		RememberSession: so.rememberSession,
+	}
+	walk := func(jar http.CookieJar) (secret.String, error) {
+		client, err := idp.NewHTTPClient(idp.HTTPOptions{CABundle: caBundle, Log: log, Jar: jar})
+		if err != nil {
+			return secret.String{}, err
+		}
+		deps := idp.Deps{
+			Client: client,
+			Prompt: ks.watch(stepPrompter{ctx: ctx, p: p}),
+			Log:    log,
+			Now:    env.Now,
+			Status: func(msg string) { fmt.Fprintf(env.Stderr, "samlogin: %s\n", msg) },
+		}
+		var d idp.Driver
+		if so.adfsHost != "" {
+			d, err = adfs.New(adfs.Config{Host: so.adfsHost, LoginToRP: rp, AllowHosts: so.allowHosts}, deps)
+		} else {
+			d, err = form.New(form.Config{URL: so.idpURL, AllowHosts: so.allowHosts}, deps)
+		}
+		if err != nil {
+			return secret.String{}, usagef("%v", err)
+		}
+		awsconfig.ReportStep(ctx, "signing in at "+so.shown())
+		return d.Login(ctx, in)
+	}
+	saml, err := walk(ks.jar())
+	if err != nil && ks.retryFresh(err) {
+		// The kept session led to an error page before anything was
+		// asked: drop it, and sign in afresh once, without cookies.
+		fmt.Fprintf(env.Stderr, "samlogin: the kept session at %s led to an error page; it was dropped, signing in afresh\n", so.shown())
+		saml, err = walk(ks.jar())
+	}
 	if err != nil {
 		if so.adfsHost != "" && errors.Is(err, idp.ErrRejected) {
 			return nil, withHint(err, adfsRejectedHint)
@@ -168,6 +197,7 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 		}
 		return nil, err
 	}
+	ks.save()
 	a, err := assertion.Parse([]byte(saml.Reveal()))
 	if err != nil {
 		return nil, fmt.Errorf("the SAMLResponse from %s: %w", so.shown(), err)

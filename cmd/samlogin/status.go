@@ -38,6 +38,14 @@ change. --output json prints the same on stdout for scripts.`,
 				return fmt.Errorf("status: %w", err)
 			}
 			st := statusOf(ps, env.Now())
+			for i, p := range ps {
+				if ks, _ := keptSessionOf(env, p.Settings); ks != nil {
+					st[i].SessionKept = true
+					if u := ks.Until(); !u.IsZero() {
+						st[i].SessionUntil = u.UTC().Format(time.RFC3339)
+					}
+				}
+			}
 			if output == "json" {
 				enc := json.NewEncoder(env.Stdout)
 				enc.SetIndent("", "  ")
@@ -79,6 +87,11 @@ type profileStatus struct {
 	SecondsLeft int64         `json:"seconds_left"`
 	Note        string        `json:"note,omitempty"`
 	Chains      []chainStatus `json:"chains"`
+	// SessionKept: an IdP session is kept for the profile's IdP and user
+	// (--remember-session); SessionUntil is when its last cookie expires
+	// (RFC 3339 UTC; the IdP may end it sooner).
+	SessionKept  bool   `json:"session_kept"`
+	SessionUntil string `json:"session_until,omitempty"`
 }
 
 type chainStatus struct {
@@ -142,10 +155,10 @@ const statusWidth = 100
 // and the profile.
 func printStatus(env *Env, st []profileStatus) {
 	now := env.Now()
-	rows := [][]string{{"PROFILE", "ACCOUNT", "ROLE", "IDP", "SOURCE", "CREDENTIALS", "CHAINS"}}
+	rows := [][]string{{"PROFILE", "ACCOUNT", "ROLE", "IDP", "SOURCE", "CREDENTIALS", "CHAINS", "SESSION"}}
 	for _, s := range st {
 		rows = append(rows, []string{s.Profile, orDash(s.AccountID), orDash(s.RoleName), orDash(idpHost(s.IdP)),
-			sourceText(s.Source), credentialsText(s, now), orDash(chainList(s.Chains))})
+			sourceText(s.Source), credentialsText(s, now), orDash(chainList(s.Chains)), sessionText(s, now)})
 	}
 	const gap = 2
 	widths := make([]int, len(rows[0]))
@@ -245,4 +258,20 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// sessionText is the SESSION column: "-", "kept", or until when the kept
+// IdP session's last cookie lasts.
+func sessionText(s profileStatus, now time.Time) string {
+	if !s.SessionKept {
+		return "-"
+	}
+	u, err := time.Parse(time.RFC3339, s.SessionUntil)
+	if err != nil {
+		return "kept"
+	}
+	if u.Sub(now) < 24*time.Hour {
+		return "to " + u.Local().Format("15:04")
+	}
+	return "to " + u.Local().Format("Jan 2")
 }
