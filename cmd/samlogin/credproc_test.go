@@ -46,6 +46,9 @@ func newCredProcPeers(t *testing.T, users map[string]string) *credProcPeers {
 		adfs: idptest.NewADFS(t, idptest.ADFSOptions{
 			Users: users,
 			TLS:   true,
+			// "Keep me signed in" lasts an hour (only a sign-in that posts
+			// Kmsi=true gets the cookie: --remember-session).
+			KMSILifetime: time.Hour,
 			SAMLResponse: func(user string) string {
 				return ststest.Assertion(ststest.AssertionOptions{
 					Roles:        []string{cpAdmin + "," + cpProvider, cpReadOnly + "," + cpProvider},
@@ -87,6 +90,31 @@ func TestCredentialProcessScripts(t *testing.T) {
 			ts.Check(err)
 			if got := peers.adfs.PasswordPosts(args[0]); got != want {
 				ts.Fatalf("%s signed in %d times, want %d", args[0], got, want)
+			}
+		},
+		// kmsi N: the ADFS issued N SAMLResponses to a kept session.
+		"kmsi": func(ts *testscript.TestScript, neg bool, args []string) {
+			if neg || len(args) != 1 {
+				ts.Fatalf("usage: kmsi N")
+			}
+			want, err := strconv.Atoi(args[0])
+			ts.Check(err)
+			if got := peers.adfs.KMSILogins(); got != want {
+				ts.Fatalf("%d sign-ins through a kept session, want %d", got, want)
+			}
+		},
+		// revoke: the ADFS forgets every kept session.
+		"revoke": func(ts *testscript.TestScript, neg bool, args []string) {
+			peers.adfs.RevokeSessions()
+		},
+		// sessions N: N kept sessions under home/.aws/samlogin/sessions.
+		"sessions": func(ts *testscript.TestScript, neg bool, args []string) {
+			if neg || len(args) != 1 {
+				ts.Fatalf("usage: sessions N")
+			}
+			files, _ := filepath.Glob(ts.MkAbs("home/.aws/samlogin/sessions/*.json"))
+			if fmt.Sprint(len(files)) != args[0] {
+				ts.Fatalf("%d kept sessions, want %s", len(files), args[0])
 			}
 		},
 		// mode PATH PERM: the file or folder has this permission.
