@@ -79,7 +79,10 @@ func NewSessionJar(route *Route, kept []KeptCookie, now func() time.Time) *Sessi
 		if c.Secure {
 			u.Scheme = "https"
 		}
-		hc := &http.Cookie{Name: c.Name, Value: c.Value, Path: c.Path, Secure: c.Secure, HttpOnly: c.HTTPOnly, Expires: c.Expires}
+		// The standard jar reads the real clock: the lifetime left goes in
+		// as Max-Age, which holds whatever clock now is.
+		hc := &http.Cookie{Name: c.Name, Value: c.Value, Path: c.Path, Secure: c.Secure, HttpOnly: c.HTTPOnly,
+			MaxAge: max(1, int(c.Expires.Sub(t)/time.Second))}
 		if !c.HostOnly {
 			hc.Domain = c.Domain
 		}

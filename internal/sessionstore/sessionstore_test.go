@@ -1,0 +1,133 @@
+package sessionstore
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/samlogin/samlogin/idp"
+)
+
+func TestFile(t *testing.T) {
+	now := time.Date(2026, 1, 2, 8, 0, 0, 0, time.UTC)
+	dir := t.TempDir()
+	f := &File{Dir: filepath.Join(dir, "samlogin"), Now: func() time.Time { return now }}
+	alice := Key{IdP: "sts.corp.example.com", Username: `CORP\alice`}
+	bob := Key{IdP: "sts.corp.example.com", Username: `CORP\bob`}
+	other := Key{IdP: "sts.other.example.com", Username: `CORP\alice`}
+	cookies := []idp.KeptCookie{
+		{Name: "MSISAuth", Value: "v1", Domain: "sts.corp.example.com", HostOnly: true, Path: "/adfs", Secure: true, Expires: now.Add(time.Hour)},
+		{Name: "old", Value: "v2", Domain: "sts.corp.example.com", Path: "/", Expires: now.Add(-time.Second)},
+	}
+	if _, err := f.Load(alice); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Load of nothing: %v", err)
+	}
+	if err := f.Save(alice, &Session{Cookies: cookies}); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(f.Path(alice))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600", fi.Mode().Perm())
+	}
+	if filepath.Dir(f.Path(alice)) != filepath.Join(f.Dir, "sessions") {
+		t.Errorf("path %s", f.Path(alice))
+	}
+	s, err := f.Load(Key{IdP: alice.IdP, Username: `corp\ALICE`}) // user names compare case-insensitively
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Cookies) != 1 || s.Cookies[0].Name != "MSISAuth" || s.Cookies[0].Value != "v1" || !s.Until().Equal(now.Add(time.Hour)) {
+		t.Errorf("loaded %+v", s)
+	}
+	for _, k := range []Key{bob, other} {
+		if _, err := f.Load(k); !errors.Is(err, ErrNotFound) {
+			t.Errorf("Load(%v) = %v, want ErrNotFound (keyed by IdP and user)", k, err)
+		}
+	}
+	// Expired: not found, and the file is gone.
+	now = now.Add(2 * time.Hour)
+	if _, err := f.Load(alice); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Load after expiry: %v", err)
+	}
+	if _, err := os.Stat(f.Path(alice)); !os.IsNotExist(err) {
+		t.Errorf("expired session file left: %v", err)
+	}
+	// Nothing valid to save removes the file; Delete of nothing is fine.
+	if err := f.Save(bob, &Session{Cookies: cookies}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(f.Path(bob)); !os.IsNotExist(err) {
+		t.Errorf("a session with no valid cookie written: %v", err)
+	}
+	if err := f.Delete(bob); err != nil {
+		t.Error(err)
+	}
+	// A file others can read is refused and removed.
+	if runtime.GOOS != "windows" {
+		now = now.Add(-2 * time.Hour)
+		if err := f.Save(alice, &Session{Cookies: cookies}); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(f.Path(alice), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Load(alice); err == nil || errors.Is(err, ErrNotFound) {
+			t.Errorf("Load of a 0644 file: %v", err)
+		}
+		if _, err := os.Stat(f.Path(alice)); !os.IsNotExist(err) {
+			t.Errorf("0644 session file left: %v", err)
+		}
+	}
+}
+
+// memSecrets is a keychain double.
+type memSecrets map[Key]string
+
+var errMissing = errors.New("not found")
+
+func (m memSecrets) Get(k Key) (string, error) {
+	v, ok := m[k]
+	if !ok {
+		return "", errMissing
+	}
+	return v, nil
+}
+func (m memSecrets) Set(k Key, v string) error { m[k] = v; return nil }
+func (m memSecrets) Delete(k Key) error {
+	if _, ok := m[k]; !ok {
+		return errMissing
+	}
+	delete(m, k)
+	return nil
+}
+
+func TestKeychain(t *testing.T) {
+	now := time.Date(2026, 1, 2, 8, 0, 0, 0, time.UTC)
+	m := memSecrets{}
+	c := &Keychain{Secrets: m, NotFound: errMissing, Now: func() time.Time { return now }}
+	k := Key{IdP: "idp.example.com", Username: "alice"}
+	if _, err := c.Load(k); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Load of nothing: %v", err)
+	}
+	if err := c.Save(k, &Session{Cookies: []idp.KeptCookie{{Name: "s", Value: "v", Domain: "idp.example.com", Path: "/", Expires: now.Add(time.Minute)}}}); err != nil {
+		t.Fatal(err)
+	}
+	if len(m) != 1 {
+		t.Fatalf("keychain holds %d items", len(m))
+	}
+	if s, err := c.Load(k); err != nil || len(s.Cookies) != 1 {
+		t.Fatalf("Load: %+v, %v", s, err)
+	}
+	if err := c.Delete(k); err != nil || len(m) != 0 {
+		t.Fatalf("Delete: %v, %d left", err, len(m))
+	}
+	if err := c.Delete(k); err != nil {
+		t.Errorf("Delete of nothing: %v", err)
+	}
+}
