@@ -186,15 +186,17 @@ func pluralS(n int) string {
 
 // forgetSession drops the IdP session kept for the profile's IdP and user
 // (--remember-session), unless a profile that stays signed in (not logged
-// out now) uses the same IdP and user. It returns the line to print, or "".
+// out now, holding credentials, keeping sessions) uses the same IdP and
+// user. It returns the line to print, or "".
 func forgetSession(env *Env, p *awsconfig.Profile, all []*awsconfig.Profile, out []awsconfig.LogoutResult) string {
 	kept, k := keptSessionOf(env, p.Settings)
 	if kept == nil {
 		return ""
 	}
 	for _, o := range all {
-		if slices.ContainsFunc(out, func(r awsconfig.LogoutResult) bool { return r.Profile == o.Name }) {
-			continue
+		if slices.ContainsFunc(out, func(r awsconfig.LogoutResult) bool { return r.Profile == o.Name }) ||
+			o.Credentials == nil || o.Settings["samlogin_remember_session"] != "true" {
+			continue // logged out now, or not signed in, or not keeping sessions
 		}
 		if _, ok := keptSessionOf(env, o.Settings); ok.IdP == k.IdP && strings.EqualFold(ok.Username, k.Username) {
 			return "samlogin: profile " + p.Name + ": kept the IdP session that profile " + o.Name + " also uses"
