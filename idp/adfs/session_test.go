@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/samlogin/samlogin/idp"
+	"github.com/samlogin/samlogin/idp/adfs"
 	"github.com/samlogin/samlogin/idp/idptest"
 	"github.com/samlogin/samlogin/internal/secret"
 )
@@ -88,4 +89,58 @@ func TestKeepMeSignedIn(t *testing.T) {
 func hasValue(r idptest.Recorded, name, value string) bool {
 	v, ok := r.Value(name)
 	return ok && v == value
+}
+
+// BenchmarkKeptSession compares a refresh through a kept session
+// (--remember-session: the KMSI cookie replayed from a new process's jar)
+// with a full sign-in (password and verification code, both asked) at the
+// test ADFS with 50 ms added to every answer. It reports, per operation:
+// full-requests and kept-requests (requests to the IdP), full-prompts and
+// kept-prompts (goal: 0), full-ms and kept-ms, and ratio (kept over full
+// wall time). No timing is asserted.
+func BenchmarkKeptSession(b *testing.B) {
+	srv := idptest.NewADFS(b, idptest.ADFSOptions{Users: users, TLS: true, MFA: idptest.MFACode,
+		KMSILifetime: 24 * time.Hour, Latency: 50 * time.Millisecond})
+	walk := func(jar *idp.SessionJar, p *fakePrompt, remember bool) (time.Duration, int) {
+		client, err := idp.NewHTTPClient(idp.HTTPOptions{CABundle: srv.CACertFile(), Jar: jar})
+		if err != nil {
+			b.Fatal(err)
+		}
+		d, err := adfs.New(adfs.Config{Host: srv.Host()}, idp.Deps{Client: client, Prompt: p})
+		if err != nil {
+			b.Fatal(err)
+		}
+		before := srv.Count()
+		start := time.Now()
+		if _, err := d.Login(context.Background(), idp.LoginInput{Username: alice, RememberSession: remember}); err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(start), srv.Count() - before
+	}
+	u, _ := adfs.SignInURL(srv.Host(), "")
+	route, err := idp.NewRoute(u, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var full, kept time.Duration
+	var fullReq, keptReq, fullPrompts, keptPrompts int
+	for b.Loop() {
+		jar := idp.NewSessionJar(route, nil, nil)
+		p := &fakePrompt{secrets: []string{alicePW, "123456"}}
+		d, n := walk(jar, p, true)
+		full, fullReq, fullPrompts = full+d, fullReq+n, fullPrompts+len(p.Asked())
+
+		next := idp.NewSessionJar(route, jar.Kept(), nil) // the next process, from the store
+		p = &fakePrompt{}
+		d, n = walk(next, p, true)
+		kept, keptReq, keptPrompts = kept+d, keptReq+n, keptPrompts+len(p.Asked())
+	}
+	ops := float64(b.N)
+	b.ReportMetric(float64(fullReq)/ops, "full-requests/op")
+	b.ReportMetric(float64(keptReq)/ops, "kept-requests/op")
+	b.ReportMetric(float64(fullPrompts)/ops, "full-prompts/op")
+	b.ReportMetric(float64(keptPrompts)/ops, "kept-prompts/op")
+	b.ReportMetric(float64(full.Milliseconds())/ops, "full-ms/op")
+	b.ReportMetric(float64(kept.Milliseconds())/ops, "kept-ms/op")
+	b.ReportMetric(float64(kept)/float64(full), "ratio")
 }
