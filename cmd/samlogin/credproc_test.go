@@ -107,16 +107,6 @@ func TestCredentialProcessScripts(t *testing.T) {
 		"revoke": func(ts *testscript.TestScript, neg bool, args []string) {
 			peers.adfs.RevokeSessions()
 		},
-		// sessions N: N kept sessions under home/.aws/samlogin/sessions.
-		"sessions": func(ts *testscript.TestScript, neg bool, args []string) {
-			if neg || len(args) != 1 {
-				ts.Fatalf("usage: sessions N")
-			}
-			files, _ := filepath.Glob(ts.MkAbs("home/.aws/samlogin/sessions/*.json"))
-			if fmt.Sprint(len(files)) != args[0] {
-				ts.Fatalf("%d kept sessions, want %s", len(files), args[0])
-			}
-		},
 		// mode PATH PERM: the file or folder has this permission.
 		"mode": func(ts *testscript.TestScript, neg bool, args []string) {
 			if neg || len(args) != 2 {
