@@ -21,9 +21,10 @@ func newStatusCmd(env *Env) *cobra.Command {
 		Short: "List the profiles samlogin manages, and how long their credentials last",
 		Long: `status lists every profile samlogin manages (a profile in ~/.aws/config with
 samlogin_* settings): its account, role, identity provider, the time its
-credentials have left (or since when they have expired), and the chained
-profiles that assume a role from it. It reads the files only: no network, no
-change. --output json prints the same on stdout for scripts.`,
+credentials have left (or since when they have expired), the chained
+profiles that assume a role from it, and whether an IdP session is kept for
+it (--remember-session) and until when. It reads the files only: no network,
+no change. --output json prints the same on stdout for scripts.`,
 		Example: `  samlogin status
   samlogin status -o json | jq -r '.profiles[] | select(.expired) | .profile'`,
 		Args: cobra.NoArgs,
@@ -169,13 +170,20 @@ func printStatus(env *Env, st []profileStatus) {
 	}
 	// Cut chains first, then role, IdP and profile, none below 10.
 	excess := sum(widths) + gap*(len(widths)-1) - statusWidth
-	for _, i := range []int{6, 2, 3, 0} {
-		if excess <= 0 {
-			break
+	// Then, with the SESSION column, the same down to their headings (6 at
+	// least).
+	for _, floor := range []func(i int) int{
+		func(int) int { return 10 },
+		func(i int) int { return max(utf8.RuneCountInString(rows[0][i]), 6) },
+	} {
+		for _, i := range []int{6, 2, 3, 0} {
+			if excess <= 0 {
+				break
+			}
+			d := min(excess, max(widths[i]-floor(i), 0))
+			widths[i] -= d
+			excess -= d
 		}
-		d := min(excess, max(widths[i]-10, 0))
-		widths[i] -= d
-		excess -= d
 	}
 	for _, r := range rows {
 		var b strings.Builder
