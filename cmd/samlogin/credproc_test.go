@@ -65,7 +65,7 @@ func newCredProcPeers(t *testing.T, users map[string]string) *credProcPeers {
 // exec and env end to end, with the aws CLI where the machine has it.
 func TestCredentialProcessScripts(t *testing.T) {
 	users := map[string]string{}
-	for _, u := range []string{"alice", "bob", "carol", "dave", "erin"} {
+	for _, u := range []string{"alice", "bob", "carol", "dave", "erin", "frank"} {
 		users[`CORP\`+u] = u + "-pw"
 	}
 	peers := newCredProcPeers(t, users)

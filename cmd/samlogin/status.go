@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -156,10 +157,19 @@ const statusWidth = 100
 // and the profile.
 func printStatus(env *Env, st []profileStatus) {
 	now := env.Now()
-	rows := [][]string{{"PROFILE", "ACCOUNT", "ROLE", "IDP", "SOURCE", "CREDENTIALS", "CHAINS", "SESSION"}}
+	// The SESSION column shows only when a profile has a kept IdP session.
+	sessions := slices.ContainsFunc(st, func(s profileStatus) bool { return s.SessionKept })
+	rows := [][]string{{"PROFILE", "ACCOUNT", "ROLE", "IDP", "SOURCE", "CREDENTIALS", "CHAINS"}}
+	if sessions {
+		rows[0] = append(rows[0], "SESSION")
+	}
 	for _, s := range st {
-		rows = append(rows, []string{s.Profile, orDash(s.AccountID), orDash(s.RoleName), orDash(idpHost(s.IdP)),
-			sourceText(s.Source), credentialsText(s, now), orDash(chainList(s.Chains)), sessionText(s, now)})
+		row := []string{s.Profile, orDash(s.AccountID), orDash(s.RoleName), orDash(idpHost(s.IdP)),
+			sourceText(s.Source), credentialsText(s, now), orDash(chainList(s.Chains))}
+		if sessions {
+			row = append(row, sessionText(s, now))
+		}
+		rows = append(rows, row)
 	}
 	const gap = 2
 	widths := make([]int, len(rows[0]))
