@@ -26,8 +26,10 @@ import (
 // without a password or a second factor while the IdP's session lasts.
 
 // newSessionStore is where kept sessions live: a 0600 file per IdP and user
-// under ~/.aws/samlogin/sessions/. (With --keychain, the OS keychain:
-// sessionstore.Keychain over the keychain's Store, kind "session".)
+// under ~/.aws/samlogin/sessions/. With --keychain (branch keychain: the
+// signinOptions.keychain field and Env.Keychain), it is to be the OS
+// keychain: &sessionstore.Keychain{Store: env.Keychain(), Now: env.Now},
+// wired at the merge of the two branches.
 var newSessionStore = func(env *Env) sessionstore.Store {
 	return &sessionstore.File{Dir: awsconfig.StateDir(env.Home), Now: env.Now}
 }
@@ -172,7 +174,8 @@ func (ks *keptSession) jar() http.CookieJar {
 // dropped and the sign-in starts afresh, once.
 func (ks *keptSession) retryFresh(err error) bool {
 	var pe *idp.PageError
-	if ks.kept == nil || ks.retried || ks.asked.Load() || !errors.As(err, &pe) {
+	var be *idp.BrowserPageError
+	if ks.kept == nil || ks.retried || ks.asked.Load() || !errors.As(err, &pe) && !errors.As(err, &be) {
 		return false
 	}
 	ks.retried = true

@@ -2,7 +2,7 @@
 // (--remember-session): the cookies of the IdP's site, keyed by identity
 // provider and user name. The cookies are as good as the password while
 // they last, so they are kept like it: in the OS keychain when --keychain
-// is on (a Secrets store, wired by cmd/samlogin), else in a 0600 file under
+// is on (Keychain, over internal/keychain), else in a 0600 file under
 // ~/.aws/samlogin/sessions/ (folder 0700), written with atomicfile.
 package sessionstore
 
@@ -20,6 +20,8 @@ import (
 
 	"github.com/samlogin/samlogin/idp"
 	"github.com/samlogin/samlogin/internal/atomicfile"
+	"github.com/samlogin/samlogin/internal/keychain"
+	"github.com/samlogin/samlogin/internal/secret"
 )
 
 // Key names the session of a user at an identity provider (host or URL as
@@ -50,14 +52,6 @@ var ErrNotFound = errors.New("no kept session")
 type Store interface {
 	Load(k Key) (*Session, error)
 	Save(k Key, s *Session) error
-	Delete(k Key) error
-}
-
-// Secrets is the shape of a keychain (internal/keychain's Store, kind
-// "session"): Get returns ErrNotFound (of the keychain) when missing.
-type Secrets interface {
-	Get(k Key) (string, error)
-	Set(k Key, value string) error
 	Delete(k Key) error
 }
 
@@ -131,11 +125,13 @@ func (f *File) Delete(k Key) error {
 	return nil
 }
 
-// Keychain keeps sessions in a Secrets store (the OS keychain).
+// Keychain keeps sessions in the OS keychain (--keychain), as items of
+// kind "session" keyed by IdP and user name. Errors of the keychain
+// (keychain.ErrUnavailable: locked, missing, refused) are returned as they
+// are; the caller says one line and goes on without a kept session.
 type Keychain struct {
-	Secrets  Secrets
-	NotFound error // the keychain's ErrNotFound
-	Now      func() time.Time
+	Store keychain.Store
+	Now   func() time.Time // nil: time.Now
 }
 
 var _ Store = (*Keychain)(nil)
@@ -147,18 +143,22 @@ func (c *Keychain) now() time.Time {
 	return c.Now()
 }
 
+func keychainKey(k Key) keychain.Key {
+	return keychain.Key{Kind: keychain.KindSession, IdP: k.IdP, Username: k.Username}
+}
+
 // Load reads k's session from the keychain.
 func (c *Keychain) Load(k Key) (*Session, error) {
-	v, err := c.Secrets.Get(k)
+	v, err := c.Store.Get(keychainKey(k))
+	if errors.Is(err, keychain.ErrNotFound) {
+		return nil, ErrNotFound
+	}
 	if err != nil {
-		if c.NotFound != nil && errors.Is(err, c.NotFound) {
-			return nil, ErrNotFound
-		}
 		return nil, err
 	}
-	s, err := decode([]byte(v), k, c.now())
+	s, err := decode([]byte(v.Reveal()), k, c.now())
 	if err != nil {
-		_ = c.Secrets.Delete(k)
+		_ = c.Store.Delete(keychainKey(k))
 	}
 	return s, err
 }
@@ -172,12 +172,12 @@ func (c *Keychain) Save(k Key, s *Session) error {
 	if !ok {
 		return c.Delete(k)
 	}
-	return c.Secrets.Set(k, string(b))
+	return c.Store.Set(keychainKey(k), secret.New(string(b)))
 }
 
 // Delete removes k's session from the keychain.
 func (c *Keychain) Delete(k Key) error {
-	if err := c.Secrets.Delete(k); err != nil && (c.NotFound == nil || !errors.Is(err, c.NotFound)) {
+	if err := c.Store.Delete(keychainKey(k)); err != nil && !errors.Is(err, keychain.ErrNotFound) {
 		return err
 	}
 	return nil

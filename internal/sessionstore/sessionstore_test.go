@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/samlogin/samlogin/idp"
+	"github.com/samlogin/samlogin/internal/keychain"
 )
 
 func TestFile(t *testing.T) {
@@ -86,31 +87,10 @@ func TestFile(t *testing.T) {
 	}
 }
 
-// memSecrets is a keychain double.
-type memSecrets map[Key]string
-
-var errMissing = errors.New("not found")
-
-func (m memSecrets) Get(k Key) (string, error) {
-	v, ok := m[k]
-	if !ok {
-		return "", errMissing
-	}
-	return v, nil
-}
-func (m memSecrets) Set(k Key, v string) error { m[k] = v; return nil }
-func (m memSecrets) Delete(k Key) error {
-	if _, ok := m[k]; !ok {
-		return errMissing
-	}
-	delete(m, k)
-	return nil
-}
-
 func TestKeychain(t *testing.T) {
 	now := time.Date(2026, 1, 2, 8, 0, 0, 0, time.UTC)
-	m := memSecrets{}
-	c := &Keychain{Secrets: m, NotFound: errMissing, Now: func() time.Time { return now }}
+	m := &keychain.Memory{}
+	c := &Keychain{Store: m, Now: func() time.Time { return now }}
 	k := Key{IdP: "idp.example.com", Username: "alice"}
 	if _, err := c.Load(k); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("Load of nothing: %v", err)
@@ -118,16 +98,21 @@ func TestKeychain(t *testing.T) {
 	if err := c.Save(k, &Session{Cookies: []idp.KeptCookie{{Name: "s", Value: "v", Domain: "idp.example.com", Path: "/", Expires: now.Add(time.Minute)}}}); err != nil {
 		t.Fatal(err)
 	}
-	if len(m) != 1 {
-		t.Fatalf("keychain holds %d items", len(m))
+	if ks := m.Keys(); len(ks) != 1 || ks[0] != (keychain.Key{Kind: keychain.KindSession, IdP: k.IdP, Username: k.Username}) {
+		t.Fatalf("keychain holds %v", ks)
 	}
-	if s, err := c.Load(k); err != nil || len(s.Cookies) != 1 {
+	if s, err := c.Load(k); err != nil || len(s.Cookies) != 1 || s.Cookies[0].Value != "v" {
 		t.Fatalf("Load: %+v, %v", s, err)
 	}
-	if err := c.Delete(k); err != nil || len(m) != 0 {
-		t.Fatalf("Delete: %v, %d left", err, len(m))
+	now = now.Add(time.Hour)
+	if _, err := c.Load(k); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Load after expiry: %v", err)
 	}
-	if err := c.Delete(k); err != nil {
-		t.Errorf("Delete of nothing: %v", err)
+	if err := c.Delete(k); err != nil || len(m.Keys()) != 0 {
+		t.Fatalf("Delete: %v, %v left", err, m.Keys())
+	}
+	m.Err = keychain.ErrUnavailable
+	if _, err := c.Load(k); !errors.Is(err, keychain.ErrUnavailable) {
+		t.Errorf("Load from a locked keychain: %v, want ErrUnavailable", err)
 	}
 }
