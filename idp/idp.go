@@ -38,6 +38,24 @@ type LoginInput struct {
 	MFAMethod string
 	// MFATimeout bounds how long a push approval is polled for.
 	MFATimeout time.Duration
+	// PasswordSource, when set and Password is empty, gives the password
+	// once a sign-in form appears, before the prompt is tried (it returns
+	// the empty secret to fall back to the prompt). A walk that a kept
+	// session finishes without a form never calls it: a --password-command
+	// is not run.
+	PasswordSource func(ctx context.Context) (secret.String, error)
+	// RememberSession asks the IdP to keep the session when its sign-in
+	// form offers it: ADFS's "Keep me signed in" (Kmsi=true), a portal's
+	// "remember me" / "stay signed in" checkbox, ticked.
+	RememberSession bool
+}
+
+// LazyPassword returns in.Password, else what in.PasswordSource gives.
+func (in LoginInput) LazyPassword(ctx context.Context) (secret.String, error) {
+	if !in.Password.Empty() || in.PasswordSource == nil {
+		return in.Password, nil
+	}
+	return in.PasswordSource(ctx)
 }
 
 // Prompter asks the user for what is missing. Every method writes to the

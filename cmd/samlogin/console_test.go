@@ -263,14 +263,16 @@ func TestStatusFits100Columns(t *testing.T) {
 	st := []profileStatus{{Profile: "prod-administrator-eu-central", AccountID: "123456789012", RoleName: "AWSReservedSSO_AdministratorAccess",
 		IdP: "https://sso.corp.example.com/saml2/idp/SSOService.php?spentityid=urn:amazon:webservices", Source: "credential_process",
 		State: "valid", Expiration: now.Add(11*time.Hour + 59*time.Minute).Format(time.RFC3339),
-		Chains: []chainStatus{{Profile: "prod-deploy"}, {Profile: "prod-readonly"}, {Profile: "prod-billing"}}}}
+		Chains:      []chainStatus{{Profile: "prod-deploy"}, {Profile: "prod-readonly"}, {Profile: "prod-billing"}},
+		SessionKept: true, SessionUntil: now.Add(30 * 24 * time.Hour).Format(time.RFC3339)}}
 	printStatus(env, st)
 	for _, line := range strings.Split(strings.TrimRight(out.String(), "\n"), "\n") {
 		if n := len([]rune(line)); n > 100 {
 			t.Errorf("%d columns: %q", n, line)
 		}
 	}
-	if !strings.Contains(out.String(), " sso.corp.…") || !strings.Contains(out.String(), " process ") {
+	if !strings.Contains(out.String(), " sso.corp.…") || !strings.Contains(out.String(), " process ") ||
+		!strings.Contains(out.String(), " to Dec 21") {
 		t.Errorf("table:\n%s", out)
 	}
 }

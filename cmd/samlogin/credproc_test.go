@@ -46,6 +46,9 @@ func newCredProcPeers(t *testing.T, users map[string]string) *credProcPeers {
 		adfs: idptest.NewADFS(t, idptest.ADFSOptions{
 			Users: users,
 			TLS:   true,
+			// "Keep me signed in" lasts an hour (only a sign-in that posts
+			// Kmsi=true gets the cookie: --remember-session).
+			KMSILifetime: time.Hour,
 			SAMLResponse: func(user string) string {
 				return ststest.Assertion(ststest.AssertionOptions{
 					Roles:        []string{cpAdmin + "," + cpProvider, cpReadOnly + "," + cpProvider},
@@ -62,7 +65,7 @@ func newCredProcPeers(t *testing.T, users map[string]string) *credProcPeers {
 // exec and env end to end, with the aws CLI where the machine has it.
 func TestCredentialProcessScripts(t *testing.T) {
 	users := map[string]string{}
-	for _, u := range []string{"alice", "bob", "carol", "dave", "erin"} {
+	for _, u := range []string{"alice", "bob", "carol", "dave", "erin", "frank"} {
 		users[`CORP\`+u] = u + "-pw"
 	}
 	peers := newCredProcPeers(t, users)
@@ -88,6 +91,21 @@ func TestCredentialProcessScripts(t *testing.T) {
 			if got := peers.adfs.PasswordPosts(args[0]); got != want {
 				ts.Fatalf("%s signed in %d times, want %d", args[0], got, want)
 			}
+		},
+		// kmsi N: the ADFS issued N SAMLResponses to a kept session.
+		"kmsi": func(ts *testscript.TestScript, neg bool, args []string) {
+			if neg || len(args) != 1 {
+				ts.Fatalf("usage: kmsi N")
+			}
+			want, err := strconv.Atoi(args[0])
+			ts.Check(err)
+			if got := peers.adfs.KMSILogins(); got != want {
+				ts.Fatalf("%d sign-ins through a kept session, want %d", got, want)
+			}
+		},
+		// revoke: the ADFS forgets every kept session.
+		"revoke": func(ts *testscript.TestScript, neg bool, args []string) {
+			peers.adfs.RevokeSessions()
 		},
 		// mode PATH PERM: the file or folder has this permission.
 		"mode": func(ts *testscript.TestScript, neg bool, args []string) {
@@ -227,5 +245,96 @@ credential_process = %s credential-process --profile tf
 		if strings.Contains(filepath.Base(f), ".samlogin-tmp-") {
 			t.Errorf("temporary file left: %s", f)
 		}
+	}
+}
+
+// TestCredentialProcessSingleFlightKeptSession: with a kept IdP session
+// (--remember-session), 30 credential-process processes after expiry make
+// one walk with the kept session: no password anywhere, one SAMLResponse
+// through the KMSI cookie, one STS call.
+func TestCredentialProcessSingleFlightKeptSession(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts 30 processes")
+	}
+	bin, err := exec.LookPath("samlogin") // the test binary, set up by testscript.Main
+	if err != nil {
+		t.Fatal(err)
+	}
+	peers := newCredProcPeers(t, map[string]string{`CORP\alice`: "alice-pw"})
+	home := testtmp.Dir(t)
+	configFile := filepath.Join(home, ".aws", "config")
+	if err := os.MkdirAll(filepath.Dir(configFile), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(configFile, []byte(fmt.Sprintf(`[profile tf]
+region = eu-west-1
+samlogin_adfs_host = %s
+samlogin_ca_bundle = %s
+samlogin_username = CORP\alice
+samlogin_role_arn = %s
+samlogin_sts_endpoint = %s
+samlogin_remember_session = true
+credential_process = %s credential-process --profile tf
+`, peers.adfs.Host(), peers.adfs.CACertFile(), cpAdmin, peers.sts.URL(), bin)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	baseEnv := []string{"HOME=" + home, "USERPROFILE=" + home, "SYSTEMROOT=" + os.Getenv("SYSTEMROOT"), "PATH=" + os.Getenv("PATH"),
+		"SAMLOGIN_NO_PROMPT=true", "SAMLOGIN_NO_CACHE=true"}
+	// The morning's sign-in, with the password.
+	first := exec.Command(bin, "credential-process", "--profile", "tf")
+	first.Env = append(baseEnv, "SAMLOGIN_PASSWORD=alice-pw")
+	if out, err := first.CombinedOutput(); err != nil {
+		t.Fatalf("first sign-in: %v: %s", err, out)
+	}
+	if got := peers.adfs.PasswordPosts(`CORP\alice`); got != 1 {
+		t.Fatalf("%d password posts after the first sign-in, want 1", got)
+	}
+	// An hour later the credentials have expired.
+	key := awsconfig.CacheKey{IdP: peers.adfs.Host(), Username: `CORP\alice`, RoleARN: cpAdmin}
+	cache := &awsconfig.CredentialCache{Dir: awsconfig.CacheDir(home), Now: func() time.Time { return time.Now().Add(-2 * time.Hour) }}
+	if err := cache.Store(key, &awsconfig.Credentials{AccessKeyID: "ASIAEXPIRED", SecretAccessKey: secret.New("s"),
+		SessionToken: secret.New("t"), Expiration: time.Now().Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+
+	const n = 30
+	outs := make([][]byte, n)
+	errs := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			cmd := exec.Command(bin, "credential-process", "--profile", "tf")
+			cmd.Env = baseEnv // no password: only the kept session can sign in
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			out, err := cmd.Output()
+			outs[i] = out
+			if err != nil {
+				errs[i] = fmt.Sprintf("%v: %s", err, stderr.String())
+			}
+		})
+	}
+	wg.Wait()
+
+	if got := peers.adfs.PasswordPosts(`CORP\alice`); got != 1 {
+		t.Errorf("%d password posts, want still 1", got)
+	}
+	if got := peers.adfs.KMSILogins(); got != 1 {
+		t.Errorf("%d walks with the kept session, want exactly 1", got)
+	}
+	if got := peers.sts.Count(); got != 2 {
+		t.Errorf("%d STS calls, want 2 (the first sign-in, the refresh)", got)
+	}
+	for i := range n {
+		if errs[i] != "" {
+			t.Errorf("process %d: %s", i, errs[i])
+			continue
+		}
+		if !bytes.Equal(outs[i], outs[0]) {
+			t.Errorf("process %d printed\n%s\nprocess 0 printed\n%s", i, outs[i], outs[0])
+		}
+	}
+	if bytes.Contains(outs[0], []byte("ASIAEXPIRED")) {
+		t.Errorf("expired keys handed out: %s", outs[0])
 	}
 }

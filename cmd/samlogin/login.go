@@ -77,6 +77,7 @@ var settingKeys = []struct{ flag, key string }{
 	{"partition", "samlogin_partition"},
 	{"username", "samlogin_username"},
 	{"password-command", "samlogin_password_command"},
+	{"remember-session", "samlogin_remember_session"},
 	{"mfa-method", "samlogin_mfa_method"},
 	{"ca-bundle", "samlogin_ca_bundle"},
 	{"aliases", "samlogin_aliases"},

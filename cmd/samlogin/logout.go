@@ -101,6 +101,9 @@ settings is not samlogin's, and logout refuses to touch it (exit 1).`,
 					}
 				}
 				fmt.Fprintln(env.Stderr, line)
+				if line := forgetSession(env, p, before, rs); line != "" {
+					fmt.Fprintln(env.Stderr, line)
+				}
 			}
 			return nil
 		},
@@ -210,4 +213,28 @@ func pluralS(n int) string {
 		return ""
 	}
 	return "s"
+}
+
+// forgetSession drops the IdP session kept for the profile's IdP and user
+// (--remember-session), unless a profile that stays signed in (not logged
+// out now, holding credentials, keeping sessions) uses the same IdP and
+// user. It returns the line to print, or "".
+func forgetSession(env *Env, p *awsconfig.Profile, all []*awsconfig.Profile, out []awsconfig.LogoutResult) string {
+	kept, k := keptSessionOf(env, p.Settings)
+	if kept == nil {
+		return ""
+	}
+	for _, o := range all {
+		if slices.ContainsFunc(out, func(r awsconfig.LogoutResult) bool { return r.Profile == o.Name }) ||
+			o.Credentials == nil || o.Settings["samlogin_remember_session"] != "true" {
+			continue // logged out now, or not signed in, or not keeping sessions
+		}
+		if _, ok := keptSessionOf(env, o.Settings); ok.IdP == k.IdP && strings.EqualFold(ok.Username, k.Username) {
+			return "samlogin: profile " + p.Name + ": kept the IdP session that profile " + o.Name + " also uses"
+		}
+	}
+	if err := newSessionStore(env, p.Settings["samlogin_keychain"] == "true").Delete(k); err != nil {
+		return "samlogin: profile " + p.Name + ": could not drop the kept IdP session: " + err.Error()
+	}
+	return "samlogin: profile " + p.Name + ": dropped the kept IdP session of " + k.Username + " at " + k.IdP
 }

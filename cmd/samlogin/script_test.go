@@ -104,6 +104,7 @@ func scriptParams(dir string, vars map[string]string) testscript.Params {
 			"chown":       cmdChown,
 			"mode":        cmdMode,
 			"sticky":      cmdSticky,
+			"sessions":    cmdSessions,
 		},
 		Condition: func(cond string) (bool, error) {
 			if cond == "root" { // chown to another uid needs it
@@ -230,5 +231,16 @@ func cmdCache(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if got := c.Load(k) != nil; got == neg {
 		ts.Fatalf("cache entry for %v: present %v", k, got)
+	}
+}
+
+// sessions N: N kept IdP sessions under home/.aws/samlogin/sessions.
+func cmdSessions(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: sessions N")
+	}
+	files, _ := filepath.Glob(ts.MkAbs("home/.aws/samlogin/sessions/*.json"))
+	if fmt.Sprint(len(files)) != args[0] {
+		ts.Fatalf("%d kept sessions, want %s", len(files), args[0])
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"strings"
@@ -42,6 +43,8 @@ type signinOptions struct {
 	force           bool
 	keychain        bool // --keychain: the password kept in the OS keychain
 	noKeychain      bool // --no-keychain: sets keychain to false (resolveKeychain)
+	rememberSession bool // --remember-session: keep the IdP's cookies between runs
+	forgetSession   bool // --no-remember-session was given: drop a kept session
 }
 
 func addSigninFlags(fs *pflag.FlagSet, so *signinOptions) {
@@ -62,6 +65,9 @@ func addSigninFlags(fs *pflag.FlagSet, so *signinOptions) {
 	fs.BoolVar(&so.force, "force", false, "sign in even when the profile's credentials are still valid")
 	fs.BoolVar(&so.keychain, "keychain", false, "keep the IdP password in the OS keychain: read before asking, stored once the IdP accepted it (stored with the profile)")
 	fs.BoolVar(&so.noKeychain, "no-keychain", false, "stop using the OS keychain for this profile (stored with the profile)")
+	fs.BoolVar(&so.rememberSession, "remember-session", false, "keep the IdP's session (its cookies: in the keychain with --keychain, else 0600 under ~/.aws/samlogin) so that the next sign-ins ask for nothing while it lasts (stored with the profile)")
+	fs.Var(noFlag{fs: fs, target: "remember-session", set: &so.forgetSession}, "no-remember-session", "do not keep the IdP's session, and drop the one kept")
+	fs.Lookup("no-remember-session").NoOptDefVal = "true"
 }
 
 // hasIdP reports whether an identity provider is configured.
@@ -114,14 +120,33 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 	ctx, cancel := withTimeout(ctx, so.timeout)
 	defer cancel()
 	username := so.username // the flow has asked for it when it was missing
-	password, err := readPassword(ctx, env, so, p, username)
+	ks, err := openKeptSession(env, so, rp)
 	if err != nil {
 		return nil, err
 	}
 	kc := keychainFor(env, so, username) // nil without --keychain
 	fromKeychain := false
-	if password.Empty() && kc != nil {
-		password, fromKeychain = kc.password() // after the other sources, before the prompt
+	// The password: stdin, SAMLOGIN_PASSWORD or the password command, else
+	// the keychain (--keychain), else the driver's prompt. With a kept
+	// session it is read only once a sign-in form appears: a session that
+	// suffices runs no --password-command and reads no keychain.
+	var password secret.String
+	read := func(ctx context.Context) (secret.String, error) {
+		pw, err := readPassword(ctx, env, so, p, username)
+		if err != nil {
+			return secret.String{}, err
+		}
+		if pw.Empty() && kc != nil {
+			pw, fromKeychain = kc.password() // after the other sources, before the prompt
+		}
+		password = pw
+		return pw, nil
+	}
+	var source func(context.Context) (secret.String, error)
+	if ks.kept != nil {
+		source = ks.lazyPassword(read)
+	} else if _, err = read(ctx); err != nil {
+		return nil, err
 	}
 	typed := &typedPassword{p: p} // what the driver's prompt got, to keep once accepted
 	p = typed
@@ -133,26 +158,6 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 	if caBundle == "" {
 		caBundle = env.Getenv("AWS_CA_BUNDLE")
 	}
-	client, err := idp.NewHTTPClient(idp.HTTPOptions{CABundle: caBundle, Log: log})
-	if err != nil {
-		return nil, err
-	}
-	deps := idp.Deps{
-		Client: client,
-		Prompt: stepPrompter{ctx: ctx, p: p},
-		Log:    log,
-		Now:    env.Now,
-		Status: func(msg string) { fmt.Fprintf(env.Stderr, "samlogin: %s\n", msg) },
-	}
-	var d idp.Driver
-	if so.adfsHost != "" {
-		d, err = adfs.New(adfs.Config{Host: so.adfsHost, LoginToRP: rp, AllowHosts: so.allowHosts}, deps)
-	} else {
-		d, err = form.New(form.Config{URL: so.idpURL, AllowHosts: so.allowHosts}, deps)
-	}
-	if err != nil {
-		return nil, usagef("%v", err)
-	}
 	if env.CanPrompt() {
 		from := ""
 		if fromKeychain {
@@ -160,14 +165,46 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 		}
 		fmt.Fprintf(env.Stderr, "samlogin: signing in to %s as %s%s...\n", so.shown(), username, from)
 	}
-	awsconfig.ReportStep(ctx, "signing in at "+so.shown())
-	saml, err := d.Login(ctx, idp.LoginInput{
-		Username:   username,
-		Password:   password,
-		MFACode:    secret.New(so.mfaCode),
-		MFAMethod:  so.mfaMethod,
-		MFATimeout: so.mfaTimeout,
-	})
+	in := idp.LoginInput{
+		Username:        username,
+		Password:        password,
+		PasswordSource:  source,
+		MFACode:         secret.New(so.mfaCode),
+		MFAMethod:       so.mfaMethod,
+		MFATimeout:      so.mfaTimeout,
+		RememberSession: so.rememberSession,
+	}
+	walk := func(jar http.CookieJar) (secret.String, error) {
+		client, err := idp.NewHTTPClient(idp.HTTPOptions{CABundle: caBundle, Log: log, Jar: jar})
+		if err != nil {
+			return secret.String{}, err
+		}
+		deps := idp.Deps{
+			Client: client,
+			Prompt: ks.watch(stepPrompter{ctx: ctx, p: p}),
+			Log:    log,
+			Now:    env.Now,
+			Status: func(msg string) { fmt.Fprintf(env.Stderr, "samlogin: %s\n", msg) },
+		}
+		var d idp.Driver
+		if so.adfsHost != "" {
+			d, err = adfs.New(adfs.Config{Host: so.adfsHost, LoginToRP: rp, AllowHosts: so.allowHosts}, deps)
+		} else {
+			d, err = form.New(form.Config{URL: so.idpURL, AllowHosts: so.allowHosts}, deps)
+		}
+		if err != nil {
+			return secret.String{}, usagef("%v", err)
+		}
+		awsconfig.ReportStep(ctx, "signing in at "+so.shown())
+		return d.Login(ctx, in)
+	}
+	saml, err := walk(ks.jar())
+	if err != nil && ks.retryFresh(err) {
+		// The kept session led to an error page before anything was
+		// asked: drop it, and sign in afresh once, without cookies.
+		fmt.Fprintf(env.Stderr, "samlogin: the kept session at %s led to an error page; it was dropped, signing in afresh\n", so.shown())
+		saml, err = walk(ks.jar())
+	}
 	if err != nil {
 		if fromKeychain && errors.Is(err, idp.ErrRejected) {
 			return nil, kc.rejected(err) // removed; never tried again
@@ -186,10 +223,14 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 		}
 		return nil, err
 	}
+	ks.save()
 	if kc != nil && !fromKeychain {
-		// The IdP handed over a SAMLResponse: the password is right.
-		pg.stop() // a line about the keychain must not mix with the progress line
-		kc.keep(cmpSecret(password, typed.password))
+		// The IdP handed over a SAMLResponse: the password, if one was
+		// sent, is right.
+		if pw := cmpSecret(password, typed.password); !pw.Empty() {
+			pg.stop() // a line about the keychain must not mix with the progress line
+			kc.keep(pw)
+		}
 	}
 	a, err := assertion.Parse([]byte(saml.Reveal()))
 	if err != nil {

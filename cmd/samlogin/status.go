@@ -23,8 +23,9 @@ func newStatusCmd(env *Env) *cobra.Command {
 		Long: `status lists every profile samlogin manages (a profile in ~/.aws/config with
 samlogin_* settings): its account, role, identity provider, the time its
 credentials have left (or since when they have expired), whether the OS
-keychain holds its IdP password (for a profile with --keychain), and the
-chained profiles that assume a role from it. It reads the files, and asks the
+keychain holds its IdP password (for a profile with --keychain), the chained
+profiles that assume a role from it, and whether an IdP session is kept for
+it (--remember-session) and until when. It reads the files, and asks the
 keychain whether a password is there without reading it: no network, no
 prompt, no change. --output json prints the same on stdout for scripts.`,
 		Example: `  samlogin status
@@ -42,6 +43,14 @@ prompt, no change. --output json prints the same on stdout for scripts.`,
 			}
 			st := statusOf(ps, env.Now())
 			keychainStatus(env, ps, st)
+			for i, p := range ps {
+				if ks, _ := keptSessionOf(env, p.Settings); ks != nil {
+					st[i].SessionKept = true
+					if u := ks.Until(); !u.IsZero() {
+						st[i].SessionUntil = u.UTC().Format(time.RFC3339)
+					}
+				}
+			}
 			if output == "json" {
 				enc := json.NewEncoder(env.Stdout)
 				enc.SetIndent("", "  ")
@@ -86,6 +95,11 @@ type profileStatus struct {
 	// "unknown" (the keychain is not available).
 	KeychainPassword string        `json:"keychain_password,omitempty"`
 	Chains           []chainStatus `json:"chains"`
+	// SessionKept: an IdP session is kept for the profile's IdP and user
+	// (--remember-session); SessionUntil is when its last cookie expires
+	// (RFC 3339 UTC; the IdP may end it sooner).
+	SessionKept  bool   `json:"session_kept"`
+	SessionUntil string `json:"session_until,omitempty"`
 }
 
 type chainStatus struct {
@@ -172,20 +186,32 @@ const statusWidth = 100
 // there when a profile uses --keychain.
 func printStatus(env *Env, st []profileStatus) {
 	now := env.Now()
-	// KEYCHAIN only when a profile uses --keychain: the table of everyone
-	// else stays as it was.
+	// KEYCHAIN only when a profile uses --keychain, SESSION only when one
+	// has a kept IdP session: the table of everyone else stays as it was.
 	kc := slices.ContainsFunc(st, func(s profileStatus) bool { return s.KeychainPassword != "" })
-	rows := [][]string{{"PROFILE", "ACCOUNT", "ROLE", "IDP", "SOURCE", "CREDENTIALS", "KEYCHAIN", "CHAINS"}}
+	sessions := slices.ContainsFunc(st, func(s profileStatus) bool { return s.SessionKept })
+	head := []string{"PROFILE", "ACCOUNT", "ROLE", "IDP", "SOURCE", "CREDENTIALS"}
+	if kc {
+		head = append(head, "KEYCHAIN")
+	}
+	head = append(head, "CHAINS")
+	chains := len(head) - 1
+	if sessions {
+		head = append(head, "SESSION")
+	}
+	rows := [][]string{head}
 	for _, s := range st {
-		rows = append(rows, []string{s.Profile, orDash(s.AccountID), orDash(s.RoleName), orDash(idpHost(s.IdP)),
-			sourceText(s.Source), credentialsText(s, now), orDash(s.KeychainPassword), orDash(chainList(s.Chains))})
-	}
-	if !kc {
-		for i, r := range rows {
-			rows[i] = slices.Delete(r, 6, 7)
+		row := []string{s.Profile, orDash(s.AccountID), orDash(s.RoleName), orDash(idpHost(s.IdP)),
+			sourceText(s.Source), credentialsText(s, now)}
+		if kc {
+			row = append(row, orDash(s.KeychainPassword))
 		}
+		row = append(row, orDash(chainList(s.Chains)))
+		if sessions {
+			row = append(row, sessionText(s, now))
+		}
+		rows = append(rows, row)
 	}
-	chains := len(rows[0]) - 1
 	const gap = 2
 	widths := make([]int, len(rows[0]))
 	for _, r := range rows {
@@ -193,15 +219,19 @@ func printStatus(env *Env, st []profileStatus) {
 			widths[i] = max(widths[i], utf8.RuneCountInString(c))
 		}
 	}
-	// Cut chains first, then role, IdP and profile, none below 10; then,
-	// if that is not enough (the KEYCHAIN column), the same down to 6.
+	// Cut chains first, then role, IdP and profile, none below 10; then, if
+	// that is not enough (the KEYCHAIN or SESSION column), the same down to
+	// their headings (6 at least).
 	excess := sum(widths) + gap*(len(widths)-1) - statusWidth
-	for _, floor := range []int{10, 6} {
+	for _, floor := range []func(i int) int{
+		func(int) int { return 10 },
+		func(i int) int { return max(utf8.RuneCountInString(rows[0][i]), 6) },
+	} {
 		for _, i := range []int{chains, 2, 3, 0} {
 			if excess <= 0 {
 				break
 			}
-			d := min(excess, max(widths[i]-floor, 0))
+			d := min(excess, max(widths[i]-floor(i), 0))
 			widths[i] -= d
 			excess -= d
 		}
@@ -287,4 +317,20 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// sessionText is the SESSION column: "-", "kept", or until when the kept
+// IdP session's last cookie lasts.
+func sessionText(s profileStatus, now time.Time) string {
+	if !s.SessionKept {
+		return "-"
+	}
+	u, err := time.Parse(time.RFC3339, s.SessionUntil)
+	if err != nil {
+		return "kept"
+	}
+	if u.Sub(now) < 24*time.Hour {
+		return "to " + u.Local().Format("15:04")
+	}
+	return "to " + u.Local().Format("Jan 2")
 }

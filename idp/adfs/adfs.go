@@ -270,6 +270,13 @@ func (s *session) login(ctx context.Context, p *htmlform.Page, lf *loginForm) (*
 		return nil, fmt.Errorf("adfs: %s: %w", stepLogin, err)
 	}
 	if s.password.Empty() {
+		pw, err := s.in.LazyPassword(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("adfs: %s: %w", stepLogin, err)
+		}
+		s.password = pw
+	}
+	if s.password.Empty() {
 		if s.d.deps.Prompt == nil {
 			return nil, fmt.Errorf("adfs: %s: %w: a password is needed", stepLogin, idp.ErrNoPrompt)
 		}
@@ -290,6 +297,9 @@ func (s *session) login(ctx context.Context, p *htmlform.Page, lf *loginForm) (*
 	if lf.button != nil {
 		v.Set(lf.button.Name, lf.button.Value)
 	}
+	if _, kmsi := lf.form.Input("Kmsi"); s.in.RememberSession && (kmsi || lf.shape == "adfs2012r2+") {
+		v.Set("Kmsi", "true") // "Keep me signed in"
+	}
 	s.log("fill sign-in form", "shape", lf.shape, "fields", fieldNames(v), "fallback", s.passwords > 0)
 	s.formPosted = true
 	s.passwords++
@@ -302,6 +312,9 @@ func (s *session) postCredentials(ctx context.Context) (*htmlform.Page, error) {
 	body := "UserName=" + url.QueryEscape(s.in.Username) +
 		"&Password=" + url.QueryEscape(s.password.Reveal()) +
 		"&AuthMethod=FormsAuthentication"
+	if s.in.RememberSession {
+		body += "&Kmsi=true"
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.d.signIn.String(), strings.NewReader(body))
 	if err != nil {
 		return nil, fmt.Errorf("adfs: %s: %w", stepLogin, err)

@@ -48,6 +48,7 @@
 package form
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -259,7 +260,10 @@ func actLogin(ctx context.Context, w *walk, page *htmlform.Page, h *hit) (*http.
 		}
 		v.Set(u.Name, user)
 	}
-	password := w.in.Password
+	password, err := w.in.LazyPassword(ctx)
+	if err != nil {
+		return nil, "", fail(stepLogin, err)
+	}
 	if password.Empty() {
 		msg := "Password"
 		if user != "" {
@@ -272,6 +276,12 @@ func actLogin(ctx context.Context, w *walk, page *htmlform.Page, h *hit) (*http.
 		}
 	}
 	v.Set(pw[0].Name, password.Reveal())
+	if w.in.RememberSession {
+		if box, ok := rememberBox(f); ok {
+			w.d.deps.Log.DebugContext(ctx, "form: tick the remember-me box", "name", box.Name)
+			v.Set(box.Name, cmp.Or(box.Value, "on"))
+		}
+	}
 	addDefaultButton(f, v)
 	w.passwordField = pw[0].Name // from here on, never post a password again
 	return w.submit(ctx, stepLogin, f, v, "password")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/samlogin/samlogin/idp"
 	"github.com/samlogin/samlogin/idp/htmlform"
+	"github.com/samlogin/samlogin/internal/lazyre"
 )
 
 // textInputs are the named, enabled inputs a user types text into. A
@@ -443,4 +444,25 @@ func browserErr(step string, page *htmlform.Page, kind error, what string) error
 		Kind: kind, What: what, Driver: "the form driver",
 		Step: step, Title: page.Title, URL: idp.ShortURL(page.URL),
 	})
+}
+
+// rememberRE is what names a "keep me signed in" checkbox: remember me,
+// stay signed in, keep me signed in (ADFS's Kmsi), a persistent session.
+var rememberRE = lazyre.New(`(?i)remember|stay.?(signed|logged|connected)|keep.?me|kmsi|persist`)
+
+// rememberBox is the form's "remember me" / "stay signed in" checkbox, if
+// any: one whose name, id or label says so, and not one that only
+// remembers the user name.
+func rememberBox(f *htmlform.Form) (htmlform.Input, bool) {
+	for _, in := range f.Inputs {
+		if in.Type != "checkbox" || in.Name == "" || in.Disabled {
+			continue
+		}
+		text := in.Name + " " + in.ID + " " + in.Label
+		if !rememberRE().MatchString(text) || strings.Contains(strings.ToLower(text), "user") {
+			continue
+		}
+		return in, true
+	}
+	return htmlform.Input{}, false
 }

@@ -103,7 +103,22 @@ type ADFSOptions struct {
 	// usually does: 302 back to the sign-in URL with the MSISAuth cookie,
 	// and the SAMLResponse only to a request that sends that cookie back.
 	RedirectAfterLogin bool
+	// KMSILifetime, when set, is the lifetime of the "Keep me signed in"
+	// cookie (KMSICookie) that a sign-in which posted Kmsi=true gets: the
+	// next IdP-initiated GET that sends it back before it expires (by Now)
+	// gets the SAMLResponse page directly, with no password and no second
+	// factor. Zero: Kmsi is ignored.
+	KMSILifetime time.Duration
+	// StaleKMSIError answers a GET that sends an unknown, revoked or
+	// expired KMSI cookie with an error page (MSIS7012) instead of the
+	// sign-in form, as a farm that lost its key does.
+	StaleKMSIError bool
+	// Now is the server's clock for KMSILifetime; nil means time.Now.
+	Now func() time.Time
 }
+
+// KMSICookie is the name of the cookie a "Keep me signed in" sign-in gets.
+const KMSICookie = "MSISAuthKMSI"
 
 // Field is one form field as sent.
 type Field struct{ Name, Value string }
@@ -156,12 +171,20 @@ type ADFS struct {
 	pwPosts     map[string]int
 	sessions    map[string]*mfaSession // by Context
 	ssos        map[string]string      // MSISAuth value -> user, after sign-in
+	kmsis       map[string]kmsi        // KMSICookie value -> session
+	kmsiLogins  int                    // SAMLResponses issued to a KMSI cookie
 	viewState   string
 	eventValid  string
 	visitCookie string
 }
 
+type kmsi struct {
+	user    string
+	expires time.Time
+}
+
 type mfaSession struct {
+	kmsi   bool // Kmsi=true was posted with the password
 	user   string
 	cookie string // MSISAuth value the client must send back
 	stage  string // MFACode, MFAPush, MFAChoice, MFADuo
@@ -202,6 +225,7 @@ func NewADFS(t testing.TB, o ADFSOptions) *ADFS {
 		pwPosts:     map[string]int{},
 		sessions:    map[string]*mfaSession{},
 		ssos:        map[string]string{},
+		kmsis:       map[string]kmsi{},
 		viewState:   "/wEPDwUKLTQ3" + token(12),
 		eventValid:  "/wEWBALR" + token(12),
 		visitCookie: token(8),
@@ -379,6 +403,23 @@ func (s *ADFS) signIn(w http.ResponseWriter, r *http.Request, rec Recorded, form
 		return
 	}
 	if r.Method == http.MethodGet {
+		if c, err := r.Cookie(KMSICookie); err == nil && s.o.KMSILifetime > 0 {
+			s.mu.Lock()
+			k, ok := s.kmsis[c.Value]
+			ok = ok && s.now().Before(k.expires)
+			if ok {
+				s.kmsiLogins++
+			}
+			s.mu.Unlock()
+			if ok {
+				s.samlPage(w, k.user)
+				return
+			}
+			if s.o.StaleKMSIError {
+				s.errorPage(w, "MSIS7012: An error occurred while processing the request. Contact your administrator for details.")
+				return
+			}
+		}
 		if c, err := r.Cookie("MSISAuth"); err == nil {
 			s.mu.Lock()
 			user, ok := s.ssos[c.Value]
@@ -428,7 +469,7 @@ func (s *ADFS) formsPost(w http.ResponseWriter, r *http.Request, form url.Values
 		s.loginPage(w, r, user, MsgBadPassword)
 		return
 	}
-	s.afterPassword(w, r, canon)
+	s.afterPassword(w, r, canon, form.Get("Kmsi") == "true")
 }
 
 func (s *ADFS) check(user, pw string) (string, bool) {
@@ -442,13 +483,13 @@ func (s *ADFS) check(user, pw string) (string, bool) {
 
 // afterPassword answers a correct password: the SAMLResponse, or the first
 // additional-authentication page with its Context and MSISAuth cookie.
-func (s *ADFS) afterPassword(w http.ResponseWriter, r *http.Request, user string) {
+func (s *ADFS) afterPassword(w http.ResponseWriter, r *http.Request, user string, keep bool) {
 	if s.o.MFA == MFANone {
-		s.signedIn(w, r, user)
+		s.signedIn(w, r, user, keep)
 		return
 	}
 	ctx, cookie := token(24), token(16)
-	sess := &mfaSession{user: user, cookie: cookie, stage: s.o.MFA}
+	sess := &mfaSession{user: user, cookie: cookie, stage: s.o.MFA, kmsi: keep}
 	s.mu.Lock()
 	s.sessions[ctx] = sess
 	s.mu.Unlock()
@@ -457,7 +498,16 @@ func (s *ADFS) afterPassword(w http.ResponseWriter, r *http.Request, user string
 }
 
 // signedIn issues the SAMLResponse, directly or after a redirect.
-func (s *ADFS) signedIn(w http.ResponseWriter, r *http.Request, user string) {
+func (s *ADFS) signedIn(w http.ResponseWriter, r *http.Request, user string, keep bool) {
+	if keep && s.o.KMSILifetime > 0 {
+		v := token(16)
+		exp := s.now().Add(s.o.KMSILifetime)
+		s.mu.Lock()
+		s.kmsis[v] = kmsi{user: user, expires: exp}
+		s.mu.Unlock()
+		http.SetCookie(w, &http.Cookie{Name: KMSICookie, Value: v, Path: "/adfs", Secure: s.o.TLS, HttpOnly: true,
+			Expires: exp, MaxAge: int(s.o.KMSILifetime / time.Second)})
+	}
 	if s.o.RedirectAfterLogin {
 		c := token(16)
 		s.mu.Lock()
@@ -531,7 +581,7 @@ func (s *ADFS) finish(w http.ResponseWriter, r *http.Request, ctx string, sess *
 	s.mu.Lock()
 	delete(s.sessions, ctx)
 	s.mu.Unlock()
-	s.signedIn(w, r, sess.user)
+	s.signedIn(w, r, sess.user, sess.kmsi)
 }
 
 // formsSignIn20 is the ADFS 2.0 ASP.NET forms sign-in page.
@@ -557,11 +607,34 @@ func (s *ADFS) formsSignIn20(w http.ResponseWriter, r *http.Request, rec Recorde
 		s.page20(w, r, user, MsgBadPassword20)
 		return
 	}
-	s.signedIn(w, r, canon)
+	s.signedIn(w, r, canon, false)
 }
 
 func token(n int) string {
 	b := make([]byte, n)
 	rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+func (s *ADFS) now() time.Time {
+	if s.o.Now != nil {
+		return s.o.Now()
+	}
+	return time.Now()
+}
+
+// KMSILogins is the number of SAMLResponses issued to a request that sent
+// a valid KMSI cookie (no password, no second factor).
+func (s *ADFS) KMSILogins() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.kmsiLogins
+}
+
+// RevokeSessions forgets every KMSI cookie issued, as a password change or
+// an administrator's revocation does.
+func (s *ADFS) RevokeSessions() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.kmsis)
 }
