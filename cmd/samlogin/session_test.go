@@ -29,7 +29,7 @@ func sessionPeers(t *testing.T, o idptest.ADFSOptions) (*idptest.ADFS, []string)
 }
 
 // runIn runs samlogin in env with fresh output buffers.
-func runIn(t *testing.T, env *Env, args ...string) (int, string) {
+func runSession(t *testing.T, env *Env, args ...string) (int, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	env.Stdout, env.Stderr = &out, &errb
@@ -46,7 +46,7 @@ func TestKeptSessionErrorPage(t *testing.T) {
 	ran := filepath.Join(env.Home, "ran")
 	pwCmd := "echo x >>'" + ran + "'; echo '" + adfsUsers[`CORP\alice`] + "'"
 	args = append(args, "--password-command", pwCmd)
-	if code, stderr := runIn(t, env, append(args, "--remember-session")...); code != 0 {
+	if code, stderr := runSession(t, env, append(args, "--remember-session")...); code != 0 {
 		t.Fatalf("first login: exit %d: %s", code, stderr)
 	}
 	store := &sessionstore.File{Dir: awsconfig.StateDir(env.Home)}
@@ -56,11 +56,11 @@ func TestKeptSessionErrorPage(t *testing.T) {
 		t.Fatalf("no session kept after the first login: %v", err)
 	}
 	// The kept session alone signs in.
-	if code, stderr := runIn(t, env, args...); code != 0 || adfs.KMSILogins() != 1 || adfs.PasswordPosts(`CORP\alice`) != 1 {
+	if code, stderr := runSession(t, env, args...); code != 0 || adfs.KMSILogins() != 1 || adfs.PasswordPosts(`CORP\alice`) != 1 {
 		t.Fatalf("second login: exit %d, %d KMSI sign-ins, %d password posts: %s", code, adfs.KMSILogins(), adfs.PasswordPosts(`CORP\alice`), stderr)
 	}
 	adfs.RevokeSessions() // the farm now answers the kept cookie with MSIS7012
-	code, stderr := runIn(t, env, args...)
+	code, stderr := runSession(t, env, args...)
 	if code != 0 {
 		t.Fatalf("login after revocation: exit %d: %s", code, stderr)
 	}
@@ -90,7 +90,7 @@ func TestLogoutKeepsSharedSession(t *testing.T) {
 	env, _, _ := testEnv(t, "", map[string]string{"SAMLOGIN_NO_CACHE": "true", "SAMLOGIN_PASSWORD": adfsUsers[`CORP\alice`]})
 	for _, p := range []string{"p", "q"} {
 		a := append(append([]string(nil), args...), "--remember-session", "--profile", p)
-		if code, stderr := runIn(t, env, a...); code != 0 {
+		if code, stderr := runSession(t, env, a...); code != 0 {
 			t.Fatalf("login %s: exit %d: %s", p, code, stderr)
 		}
 	}
@@ -101,11 +101,11 @@ func TestLogoutKeepsSharedSession(t *testing.T) {
 	if sessions() != 1 {
 		t.Fatalf("%d kept sessions, want 1 (same IdP and user)", sessions())
 	}
-	code, stderr := runIn(t, env, "logout", "--profile", "p")
+	code, stderr := runSession(t, env, "logout", "--profile", "p")
 	if code != 0 || !strings.Contains(stderr, "kept the IdP session that profile q also uses") || sessions() != 1 {
 		t.Fatalf("logout p: exit %d, %d sessions: %s", code, sessions(), stderr)
 	}
-	code, stderr = runIn(t, env, "logout", "--profile", "q")
+	code, stderr = runSession(t, env, "logout", "--profile", "q")
 	if code != 0 || !strings.Contains(stderr, "dropped the kept IdP session") || sessions() != 0 {
 		t.Fatalf("logout q: exit %d, %d sessions: %s", code, sessions(), stderr)
 	}
