@@ -13,6 +13,7 @@ import (
 	"github.com/samlogin/samlogin/awsconfig/ststest"
 	"github.com/samlogin/samlogin/idp/idptest"
 	"github.com/samlogin/samlogin/internal/sessionstore"
+	"github.com/samlogin/samlogin/internal/testtmp"
 )
 
 // sessionPeers is an ADFS with "Keep me signed in" and a test STS, and
@@ -28,7 +29,7 @@ func sessionPeers(t *testing.T, o idptest.ADFSOptions) (*idptest.ADFS, []string)
 		"--role", "Admin", "--profile", "p", "--sts-endpoint", sts.URL(), "--no-prompt", "--force"}
 }
 
-// runIn runs samlogin in env with fresh output buffers.
+// runSession runs samlogin in env with fresh output buffers.
 func runSession(t *testing.T, env *Env, args ...string) (int, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
@@ -41,6 +42,7 @@ func runSession(t *testing.T, env *Env, args ...string) (int, string) {
 // password command runs once, the password is posted once more, and the
 // new session is kept.
 func TestKeptSessionErrorPage(t *testing.T) {
+	testtmp.SkipUnderWine(t, "its --password-command is a POSIX sh line (on Windows cmd.exe runs it: TestShellCommand)")
 	adfs, args := sessionPeers(t, idptest.ADFSOptions{StaleKMSIError: true})
 	env, _, _ := testEnv(t, "", map[string]string{"SAMLOGIN_NO_CACHE": "true"})
 	ran := filepath.Join(env.Home, "ran")

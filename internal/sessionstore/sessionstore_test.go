@@ -2,6 +2,7 @@ package sessionstore
 
 import (
 	"errors"
+	"github.com/samlogin/samlogin/internal/testtmp"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -14,7 +15,7 @@ import (
 
 func TestFile(t *testing.T) {
 	now := time.Date(2026, 1, 2, 8, 0, 0, 0, time.UTC)
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	f := &File{Dir: filepath.Join(dir, "samlogin"), Now: func() time.Time { return now }}
 	alice := Key{IdP: "sts.corp.example.com", Username: `CORP\alice`}
 	bob := Key{IdP: "sts.corp.example.com", Username: `CORP\bob`}
