@@ -93,7 +93,9 @@ func (u *keychainUse) set(k keychain.Key, v secret.String) error {
 		return err
 	}
 	if err := s.Set(k, v); err != nil {
-		u.fail(err)
+		if !errors.Is(err, keychain.ErrTooBig) {
+			u.fail(err)
+		}
 		return err
 	}
 	return nil

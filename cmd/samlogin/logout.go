@@ -233,8 +233,9 @@ func forgetSession(env *Env, p *awsconfig.Profile, all []*awsconfig.Profile, out
 			return "samlogin: profile " + p.Name + ": kept the IdP session that profile " + o.Name + " also uses"
 		}
 	}
-	if err := newSessionStore(env, p.Settings["samlogin_keychain"] == "true").Delete(k); err != nil {
+	_, usedKeychain := p.Settings["samlogin_keychain"]
+	if err := dropSession(env, k, usedKeychain); err != nil {
 		return "samlogin: profile " + p.Name + ": could not drop the kept IdP session: " + err.Error()
 	}
-	return "samlogin: profile " + p.Name + ": dropped the kept IdP session of " + k.Username + " at " + k.IdP
+	return "samlogin: profile " + p.Name + ": dropped the kept IdP session of " + k.Username + " at " + (&signinOptions{idpURL: k.IdP}).shown()
 }

@@ -69,8 +69,11 @@ func sessionRoute(so *signinOptions, rp string) (*idp.Route, error) {
 	return idp.NewRoute(u, so.allowHosts)
 }
 
-// keptSessionOf reads the kept session of the IdP and user in a profile's
-// settings, for status and logout: nil when none.
+// keptSessionOf tells, for status and logout, whether a session is kept
+// for the IdP and user in a profile's settings (--remember-session): nil
+// when none. A session kept in the keychain is looked up without being
+// read (keychain.Stored: no unlock prompt), so it comes back without
+// cookies, and so without an end time.
 func keptSessionOf(env *Env, settings map[string]string) (*sessionstore.Session, sessionstore.Key) {
 	so := &signinOptions{
 		adfsHost: settings["samlogin_adfs_host"],
@@ -78,14 +81,32 @@ func keptSessionOf(env *Env, settings map[string]string) (*sessionstore.Session,
 		username: settings["samlogin_username"],
 	}
 	k, ok := sessionKey(so)
-	if !ok {
+	if !ok || settings["samlogin_remember_session"] != "true" {
 		return nil, k
 	}
-	s, err := newSessionStore(env, settings["samlogin_keychain"] == "true").Load(k)
+	if settings["samlogin_keychain"] == "true" {
+		if stored, err := env.keychain().stored(sessionstore.KeychainKey(k)); err == nil && stored {
+			return &sessionstore.Session{}, k
+		}
+		return nil, k
+	}
+	s, err := newSessionStore(env, false).Load(k)
 	if err != nil {
 		return nil, k
 	}
 	return s, k
+}
+
+// dropSession removes the kept session of k wherever it may be: the file,
+// and the keychain when the profile uses (or used) it.
+func dropSession(env *Env, k sessionstore.Key, keychainToo bool) error {
+	err := newSessionStore(env, false).Delete(k)
+	if keychainToo {
+		if kerr := newSessionStore(env, true).Delete(k); kerr != nil && !errors.Is(kerr, keychain.ErrUnavailable) {
+			err = errors.Join(err, kerr)
+		}
+	}
+	return err
 }
 
 // noFlag is --no-X: set, it sets --X to false (so that a stored "true" is
@@ -128,7 +149,10 @@ type keptSession struct {
 	cur     *idp.SessionJar
 	retried bool
 	asked   atomic.Bool
-	warn    func(format string, args ...any)
+	// codeGiven: a code came with the command (--mfa-code): a walk may
+	// have sent it, and a code is tried once, so no fresh retry.
+	codeGiven bool
+	warn      func(format string, args ...any)
 }
 
 // openKeptSession loads the kept session of so's IdP and user when
@@ -136,7 +160,7 @@ type keptSession struct {
 // given. A store that cannot be read is one line on stderr, and the sign-in
 // goes on without it.
 func openKeptSession(env *Env, so *signinOptions, rp string) (*keptSession, error) {
-	ks := &keptSession{now: env.Now, warn: func(f string, a ...any) { fmt.Fprintf(env.Stderr, "samlogin: "+f+"\n", a...) }}
+	ks := &keptSession{now: env.Now, codeGiven: so.mfaCode != "", warn: func(f string, a ...any) { fmt.Fprintf(env.Stderr, "samlogin: "+f+"\n", a...) }}
 	k, ok := sessionKey(so)
 	if !ok {
 		return ks, nil
@@ -144,7 +168,7 @@ func openKeptSession(env *Env, so *signinOptions, rp string) (*keptSession, erro
 	store := newSessionStore(env, so.keychain)
 	if so.forgetSession || !so.rememberSession {
 		if so.forgetSession {
-			if err := store.Delete(k); err != nil {
+			if err := dropSession(env, k, so.keychain || so.noKeychain); err != nil {
 				ks.warn("could not drop the kept session: %v", err)
 			}
 		}
@@ -159,6 +183,8 @@ func openKeptSession(env *Env, so *signinOptions, rp string) (*keptSession, erro
 	switch {
 	case err == nil:
 		ks.kept = s
+	case errors.Is(err, keychain.ErrUnavailable):
+		// said once already, by the keychain
 	case !errors.Is(err, sessionstore.ErrNotFound):
 		ks.warn("the kept session could not be read (%v); signing in without it", err)
 	}
@@ -185,7 +211,7 @@ func (ks *keptSession) jar() http.CookieJar {
 func (ks *keptSession) retryFresh(err error) bool {
 	var pe *idp.PageError
 	var be *idp.BrowserPageError
-	if ks.kept == nil || ks.retried || ks.asked.Load() || !errors.As(err, &pe) && !errors.As(err, &be) {
+	if ks.kept == nil || ks.retried || ks.asked.Load() || ks.codeGiven || !errors.As(err, &pe) && !errors.As(err, &be) {
 		return false
 	}
 	ks.retried = true
@@ -201,7 +227,11 @@ func (ks *keptSession) save() {
 	if !ks.on || ks.cur == nil {
 		return
 	}
-	if err := ks.store.Save(ks.key, &sessionstore.Session{Cookies: ks.cur.Kept()}); err != nil {
+	switch err := ks.store.Save(ks.key, &sessionstore.Session{Cookies: ks.cur.Kept()}); {
+	case err == nil, errors.Is(err, keychain.ErrUnavailable): // the keychain said so once
+	case errors.Is(err, keychain.ErrTooBig):
+		ks.warn("the IdP's session is too large for this keychain; it is not kept (without --keychain it would be kept in a 0600 file)")
+	default:
 		ks.warn("could not keep the IdP session: %v", err)
 	}
 }

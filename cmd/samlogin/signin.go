@@ -184,7 +184,10 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 			Prompt: ks.watch(stepPrompter{ctx: ctx, p: p}),
 			Log:    log,
 			Now:    env.Now,
-			Status: func(msg string) { fmt.Fprintf(env.Stderr, "samlogin: %s\n", msg) },
+			Status: func(msg string) {
+				ks.asked.Store(true) // a push waits, a code was refused: not a walk to redo
+				fmt.Fprintf(env.Stderr, "samlogin: %s\n", msg)
+			},
 		}
 		var d idp.Driver
 		if so.adfsHost != "" {
@@ -223,15 +226,16 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 		}
 		return nil, err
 	}
-	ks.save()
+	pg.stop() // a line about the keychain must not mix with the progress line
 	if kc != nil && !fromKeychain {
 		// The IdP handed over a SAMLResponse: the password, if one was
-		// sent, is right.
+		// sent, is right. Kept before the session, whose trouble (too
+		// large for the keychain) must not cost the password its place.
 		if pw := cmpSecret(password, typed.password); !pw.Empty() {
-			pg.stop() // a line about the keychain must not mix with the progress line
 			kc.keep(pw)
 		}
 	}
+	ks.save()
 	a, err := assertion.Parse([]byte(saml.Reveal()))
 	if err != nil {
 		return nil, fmt.Errorf("the SAMLResponse from %s: %w", so.shown(), err)

@@ -19,6 +19,8 @@ func mapError(op string, err error) error {
 		return nil
 	case errors.Is(err, keyring.ErrNotFound):
 		return ErrNotFound
+	case errors.Is(err, keyring.ErrSetDataTooBig):
+		return ErrTooBig
 	default:
 		return unavailable("%s: %v", op, err)
 	}

@@ -28,6 +28,10 @@ var (
 	// this machine (no Secret Service on a headless box), locked, refused,
 	// or not answering in time.
 	ErrUnavailable = errors.New("keychain: not available")
+	// ErrTooBig is returned by Set when the value is larger than the
+	// keychain holds (Windows Credential Manager: 2560 bytes; macOS: about
+	// 3000): the keychain itself works.
+	ErrTooBig = errors.New("keychain: the value is too large for this keychain")
 )
 
 // UnavailableError says why the keychain is not available; it matches

@@ -143,13 +143,14 @@ func (c *Keychain) now() time.Time {
 	return c.Now()
 }
 
-func keychainKey(k Key) keychain.Key {
+// KeychainKey is the keychain item of the kept session of k.
+func KeychainKey(k Key) keychain.Key {
 	return keychain.Key{Kind: keychain.KindSession, IdP: k.IdP, Username: k.Username}
 }
 
 // Load reads k's session from the keychain.
 func (c *Keychain) Load(k Key) (*Session, error) {
-	v, err := c.Store.Get(keychainKey(k))
+	v, err := c.Store.Get(KeychainKey(k))
 	if errors.Is(err, keychain.ErrNotFound) {
 		return nil, ErrNotFound
 	}
@@ -158,7 +159,7 @@ func (c *Keychain) Load(k Key) (*Session, error) {
 	}
 	s, err := decode([]byte(v.Reveal()), k, c.now())
 	if err != nil {
-		_ = c.Store.Delete(keychainKey(k))
+		_ = c.Store.Delete(KeychainKey(k))
 	}
 	return s, err
 }
@@ -172,12 +173,12 @@ func (c *Keychain) Save(k Key, s *Session) error {
 	if !ok {
 		return c.Delete(k)
 	}
-	return c.Store.Set(keychainKey(k), secret.New(string(b)))
+	return c.Store.Set(KeychainKey(k), secret.New(string(b)))
 }
 
 // Delete removes k's session from the keychain.
 func (c *Keychain) Delete(k Key) error {
-	if err := c.Store.Delete(keychainKey(k)); err != nil && !errors.Is(err, keychain.ErrNotFound) {
+	if err := c.Store.Delete(KeychainKey(k)); err != nil && !errors.Is(err, keychain.ErrNotFound) {
 		return err
 	}
 	return nil
