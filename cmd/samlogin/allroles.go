@@ -68,6 +68,19 @@ func (f *flow) signInCached(ctx context.Context) (*assertion.Assertion, error) {
 	if _, err := relyingParty(so); err != nil {
 		return nil, err
 	}
+	if so.kerberosOn() {
+		// No usable ticket is one line now (--kerberos=auto: forms);
+		// the cache's principal is the user name when none is given.
+		_, user, err := openKerberos(f.env, so)
+		if err != nil {
+			return nil, err
+		}
+		if so.username == "" && user != "" {
+			if err := f.fs.Set("username", user); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if so.username == "" { // the cache key needs it: ask now, once
 		u, err := f.prompt.Input("Username")
 		if err != nil {

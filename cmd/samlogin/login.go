@@ -84,6 +84,7 @@ var settingKeys = []struct{ flag, key string }{
 	{"sts-endpoint", "samlogin_sts_endpoint"},
 	{"credential-process", "samlogin_credential_process"},
 	{"keychain", "samlogin_keychain"},
+	{"kerberos", "samlogin_kerberos"},
 	// Profiles written by aws-adfs are read too, so its users switch
 	// without reconfiguring (samlogin's own keys win when both are set).
 	{"adfs-host", "adfs_config.adfs_host"},

@@ -41,10 +41,11 @@ type signinOptions struct {
 	timeout         time.Duration
 	minTTL          time.Duration
 	force           bool
-	keychain        bool // --keychain: the password kept in the OS keychain
-	noKeychain      bool // --no-keychain: sets keychain to false (resolveKeychain)
-	rememberSession bool // --remember-session: keep the IdP's cookies between runs
-	forgetSession   bool // --no-remember-session was given: drop a kept session
+	keychain        bool   // --keychain: the password kept in the OS keychain
+	noKeychain      bool   // --no-keychain: sets keychain to false (resolveKeychain)
+	rememberSession bool   // --remember-session: keep the IdP's cookies between runs
+	forgetSession   bool   // --no-remember-session was given: drop a kept session
+	kerberos        string // --kerberos: "true", "auto" or ""/"false"
 }
 
 func addSigninFlags(fs *pflag.FlagSet, so *signinOptions) {
@@ -68,6 +69,7 @@ func addSigninFlags(fs *pflag.FlagSet, so *signinOptions) {
 	fs.BoolVar(&so.rememberSession, "remember-session", false, "keep the IdP's session (its cookies: in the keychain with --keychain, else 0600 under ~/.aws/samlogin) so that the next sign-ins ask for nothing while it lasts (stored with the profile)")
 	fs.Var(noFlag{fs: fs, target: "remember-session", set: &so.forgetSession}, "no-remember-session", "do not keep the IdP's session, and drop the one kept")
 	fs.Lookup("no-remember-session").NoOptDefVal = "true"
+	addKerberosFlag(fs, so)
 }
 
 // hasIdP reports whether an identity provider is configured.
@@ -191,7 +193,12 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 		}
 		var d idp.Driver
 		if so.adfsHost != "" {
-			d, err = adfs.New(adfs.Config{Host: so.adfsHost, LoginToRP: rp, AllowHosts: so.allowHosts}, deps)
+			krb, _, kerr := openKerberos(env, so)
+			if kerr != nil {
+				return secret.String{}, kerr
+			}
+			d, err = adfs.New(adfs.Config{Host: so.adfsHost, LoginToRP: rp, AllowHosts: so.allowHosts,
+				Kerberos: krb, KerberosAuto: so.kerberos == "auto"}, deps)
 		} else {
 			d, err = form.New(form.Config{URL: so.idpURL, AllowHosts: so.allowHosts}, deps)
 		}

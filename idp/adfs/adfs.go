@@ -15,6 +15,7 @@ import (
 
 	"github.com/samlogin/samlogin/idp"
 	"github.com/samlogin/samlogin/idp/htmlform"
+	"github.com/samlogin/samlogin/idp/kerberos"
 	"github.com/samlogin/samlogin/internal/secret"
 )
 
@@ -62,6 +63,13 @@ type Config struct {
 	// AllowHosts are hosts besides the ADFS host's site that may receive
 	// the password or a code (--idp-allow-host); see idp.Route.
 	AllowHosts []string
+	// Kerberos, when set, signs in with SPNEGO at /adfs/ls/wia (as a
+	// browser on the corporate network does) instead of the forms page.
+	Kerberos kerberos.TokenSource
+	// KerberosAuto: when the Kerberos attempt fails (no ticket for the
+	// ADFS, ticket refused, no integrated sign-in offered), go on with the
+	// forms sign-in instead of failing.
+	KerberosAuto bool
 }
 
 // Driver signs in at one ADFS. It implements idp.Driver.
@@ -160,12 +168,28 @@ func (d *Driver) URL() *url.URL {
 // ErrUnsupportedMFA, ErrNoPrompt, ErrCancelled, an *idp.PageError, or the
 // transport's error (context deadline, TLS...).
 func (d *Driver) Login(ctx context.Context, in idp.LoginInput) (secret.String, error) {
-	if strings.TrimSpace(in.Username) == "" {
+	if strings.TrimSpace(in.Username) == "" && d.cfg.Kerberos == nil {
 		return secret.String{}, errors.New("adfs: no user name given")
 	}
 	s := &session{d: d, in: in, password: in.Password}
 	var p *htmlform.Page
 	var err error
+	if d.cfg.Kerberos != nil {
+		v, err := s.withKerberos(ctx)
+		if err == nil {
+			d.deps.Log.Debug("adfs: signed in with Kerberos", "requests", s.requests)
+			return secret.New(v), nil
+		}
+		if !d.cfg.KerberosAuto || ctx.Err() != nil || s.passwords > 0 {
+			return secret.String{}, err
+		}
+		d.deps.Log.Debug("adfs: Kerberos sign-in failed, using the forms page", "error", err)
+		d.deps.Say("Kerberos sign-in failed (%v); using the forms page", err)
+		s = &session{d: d, in: in, password: in.Password, requests: s.requests}
+	}
+	if strings.TrimSpace(in.Username) == "" {
+		return secret.String{}, errors.New("adfs: no user name given")
+	}
 	if s.password.Empty() {
 		p, err = s.get(ctx, stepOpen, d.signIn)
 	} else {
@@ -194,6 +218,7 @@ type session struct {
 	formPosted bool // the password went through the page's own form
 	codeUsed   bool // in.MFACode was sent
 	chosen     bool // a method was picked on a choice page
+	kerberos   bool // the Kerberos attempt: no password is asked for
 }
 
 func (s *session) log(msg string, args ...any) { s.d.deps.Log.Debug("adfs: "+msg, args...) }
@@ -261,6 +286,9 @@ func (s *session) login(ctx context.Context, p *htmlform.Page, lf *loginForm) (*
 			return nil, fmt.Errorf("adfs: %s: %w", s.step, &idp.RejectedError{Kind: idp.ErrRejected, Message: msg})
 		}
 		return nil, s.pageError(p, "the sign-in page shows an error before any password was sent: "+msg)
+	}
+	if s.kerberos {
+		return nil, fmt.Errorf("adfs: %s: %w: it showed its sign-in form (page %q at %s)", stepKerberos, ErrNoWIA, p.Title, idp.ShortURL(p.URL))
 	}
 	if s.formPosted {
 		return nil, s.pageError(p, "the sign-in form came back without an error message after the password was posted")

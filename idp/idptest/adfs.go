@@ -115,7 +115,18 @@ type ADFSOptions struct {
 	StaleKMSIError bool
 	// Now is the server's clock for KMSILifetime; nil means time.Now.
 	Now func() time.Time
+	// WIA, when set, serves Windows integrated authentication as ADFS does
+	// to a user agent of its WIASupportedUserAgents list (one containing
+	// "Trident/7.0"): the IdP-initiated GET is redirected to /adfs/ls/wia,
+	// which answers "401 WWW-Authenticate: Negotiate" without an
+	// Authorization header; with "Negotiate TOKEN" it calls WIA with the
+	// decoded token: a user name means signed in (302 back to the sign-on
+	// URL with the MSISAuth cookie), "" means refused (401 again).
+	WIA func(token []byte) (user string)
 }
+
+// WIAPath is where ADFS sends integrated authentication.
+const WIAPath = "/adfs/ls/wia"
 
 // KMSICookie is the name of the cookie a "Keep me signed in" sign-in gets.
 const KMSICookie = "MSISAuthKMSI"
@@ -130,6 +141,8 @@ type Recorded struct {
 	Query   url.Values
 	Form    []Field           // form-encoded body fields, in the order sent
 	Cookies map[string]string // cookies sent
+	// UserAgent and Authorization are those headers as sent.
+	UserAgent, Authorization string
 }
 
 // Value returns the first value of the form field name, and whether it
@@ -346,6 +359,8 @@ func (s *ADFS) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.EqualFold(r.URL.Path, signInPath) || strings.EqualFold(r.URL.Path, "/adfs/ls/idpinitiatedsignon"):
 		s.signIn(w, r, rec, form)
+	case strings.EqualFold(r.URL.Path, WIAPath) && s.o.WIA != nil:
+		s.wia(w, r)
 	case strings.EqualFold(r.URL.Path, forms20) && s.o.Generation == ADFS20:
 		s.formsSignIn20(w, r, rec, form)
 	default:
@@ -355,7 +370,8 @@ func (s *ADFS) serve(w http.ResponseWriter, r *http.Request) {
 
 // record reads the request's form body (keeping field order) and cookies.
 func record(r *http.Request) (Recorded, url.Values) {
-	rec := Recorded{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Cookies: map[string]string{}}
+	rec := Recorded{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Cookies: map[string]string{},
+		UserAgent: r.UserAgent(), Authorization: r.Header.Get("Authorization")}
 	for _, c := range r.Cookies() {
 		rec.Cookies[c.Name] = c.Value
 	}
@@ -428,6 +444,10 @@ func (s *ADFS) signIn(w http.ResponseWriter, r *http.Request, rec Recorded, form
 				s.samlPage(w, user)
 				return
 			}
+		}
+		if s.o.WIA != nil && strings.Contains(r.UserAgent(), "Trident/7.0") {
+			http.Redirect(w, r, WIAPath+"?"+r.URL.RawQuery, http.StatusFound)
+			return
 		}
 		s.loginPage(w, r, "", "")
 		return
@@ -637,4 +657,27 @@ func (s *ADFS) RevokeSessions() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	clear(s.kmsis)
+}
+
+// wia is /adfs/ls/wia: Negotiate, then back to the sign-on URL signed in.
+func (s *ADFS) wia(w http.ResponseWriter, r *http.Request) {
+	h := r.Header.Get("Authorization")
+	tok, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(h, "Negotiate "))
+	if !strings.HasPrefix(h, "Negotiate ") || err != nil {
+		w.Header().Set("WWW-Authenticate", "Negotiate")
+		http.Error(w, "401 - Unauthorized", http.StatusUnauthorized)
+		return
+	}
+	user := s.o.WIA(tok)
+	if user == "" {
+		w.Header().Set("WWW-Authenticate", "Negotiate")
+		http.Error(w, "401 - Unauthorized", http.StatusUnauthorized)
+		return
+	}
+	c := token(16)
+	s.mu.Lock()
+	s.ssos[c] = user
+	s.mu.Unlock()
+	http.SetCookie(w, &http.Cookie{Name: "MSISAuth", Value: c, Path: "/adfs", Secure: s.o.TLS, HttpOnly: true})
+	http.Redirect(w, r, signInPath+"?"+r.URL.RawQuery, http.StatusFound)
 }

@@ -104,9 +104,10 @@ func TestRecordsFieldsInOrder(t *testing.T) {
 	got := s.Requests()[0]
 	want := idptest.Recorded{
 		Method: "POST", Path: "/adfs/ls/IdpInitiatedSignOn.aspx",
-		Query:   url.Values{"loginToRp": {idptest.DefaultRP}},
-		Form:    []idptest.Field{{Name: "Password", Value: "pw"}, {Name: "UserName", Value: `CORP\alice`}, {Name: "AuthMethod", Value: "FormsAuthentication"}, {Name: "Kmsi", Value: "true"}},
-		Cookies: map[string]string{},
+		Query:     url.Values{"loginToRp": {idptest.DefaultRP}},
+		Form:      []idptest.Field{{Name: "Password", Value: "pw"}, {Name: "UserName", Value: `CORP\alice`}, {Name: "AuthMethod", Value: "FormsAuthentication"}, {Name: "Kmsi", Value: "true"}},
+		Cookies:   map[string]string{},
+		UserAgent: got.UserAgent, // the client's
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
