@@ -22,6 +22,8 @@
 #                         else `python3 -m moto.server`
 #   TESTBED_NO_MOTO=1     do not start moto
 #   TESTBED_NO_LLNG=1     do not start LemonLDAP::NG (nor install it)
+#   TESTBED_NO_KRB5=1     do not start the Kerberos part (krb5/setup.sh: MIT
+#                         KDC, Apache + mod_auth_gssapi as ADFS; nor install it)
 #
 # Users: see README.md (ssp/authsources.php, llng/users.sql, llng/devices.json).
 # Nothing here is a secret: keys and CA are generated per state dir.
@@ -46,7 +48,11 @@ die() { log "ERROR: $*"; exit 1; }
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-packages() { printf '%s\n' "${PKGS[@]}"; [ "${TESTBED_NO_LLNG:-}" = 1 ] || printf '%s\n' "${LLNG_PKGS[@]}"; }
+packages() {
+    printf '%s\n' "${PKGS[@]}"
+    [ "${TESTBED_NO_LLNG:-}" = 1 ] || printf '%s\n' "${LLNG_PKGS[@]}"
+    [ "${TESTBED_NO_KRB5:-}" = 1 ] || bash "$HERE/krb5/setup.sh" packages
+}
 
 cmd_install() {
     local missing=() p
@@ -213,6 +219,11 @@ cmd_start() {
         rm -f "$STATE/moto.port"
     fi
 
+    # Kerberos: an MIT KDC and an ADFS-shaped Apache (krb5/setup.sh)
+    if [ "${TESTBED_NO_KRB5:-}" != 1 ]; then
+        bash "$HERE/krb5/setup.sh" start "$STATE" || die "the Kerberos part failed to start; see $STATE/krb5/"
+    fi
+
     local u
     for u in "${waits[@]}"; do
         wait_http "$u" 60 --cacert "$STATE/cert/ca.crt" || die "no answer from $u; see $STATE/log/"
@@ -251,6 +262,7 @@ write_env() {
             mp=$(cat "$STATE/moto.port")
             echo "export TESTBED_STS_URL='http://127.0.0.1:$mp'"
         fi
+        [ "${TESTBED_NO_KRB5:-}" = 1 ] || bash "$HERE/krb5/setup.sh" env "$STATE"
     } > "$STATE/env"
 }
 
@@ -274,6 +286,7 @@ stop_one() {  # stop_one NAME PATTERN
 cmd_stop() {
     stop_one ssps stunnel; stop_one ssp "php -S"; stop_one ssps-backend "php -S"
     stop_one llng plackup; stop_one llngs plackup; stop_one moto moto
+    bash "$HERE/krb5/setup.sh" stop "$STATE" || true
     rm -f "$STATE/env"
 }
 

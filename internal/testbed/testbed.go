@@ -131,3 +131,38 @@ func Isolated(t testing.TB) (home string, env []string) {
 		"AWS_EC2_METADATA_DISABLED=true",
 	}
 }
+
+// Kerberos is the test bed's Kerberos part (testbed/krb5/setup.sh): an MIT
+// KDC with the realm SAMLOGIN.TEST and an ADFS-shaped Apache whose
+// /adfs/ls/wia mod_auth_gssapi protects.
+type Kerberos struct {
+	Realm        string // TESTBED_KRB5_REALM
+	Config       string // TESTBED_KRB5_CONFIG: the realm's krb5.conf (KRB5_CONFIG)
+	User         string // TESTBED_KRB5_USER: alice@SAMLOGIN.TEST
+	Password     string // TESTBED_KRB5_PASSWORD: hers, for kinit
+	ADFSHost     string // TESTBED_KRB5_ADFS_HOST: localhost:PORT (https)
+	CA           string // TESTBED_KRB5_CA: the private CA of that Apache
+	SAMLResponse string // TESTBED_KRB5_SAMLRESPONSE: the file /adfs/ls/wia answers with
+}
+
+// RequireKerberos returns the Kerberos part of the test bed, skipping (failing
+// in CI) when it is not running.
+func RequireKerberos(t testing.TB) Kerberos {
+	t.Helper()
+	k := Kerberos{
+		Realm:        os.Getenv("TESTBED_KRB5_REALM"),
+		Config:       os.Getenv("TESTBED_KRB5_CONFIG"),
+		User:         os.Getenv("TESTBED_KRB5_USER"),
+		Password:     os.Getenv("TESTBED_KRB5_PASSWORD"),
+		ADFSHost:     os.Getenv("TESTBED_KRB5_ADFS_HOST"),
+		CA:           os.Getenv("TESTBED_KRB5_CA"),
+		SAMLResponse: os.Getenv("TESTBED_KRB5_SAMLRESPONSE"),
+	}
+	if k.ADFSHost == "" || k.Config == "" {
+		skip(t, "integration test skipped: the test bed's Kerberos part (MIT KDC, Apache with mod_auth_gssapi: testbed/krb5/setup.sh) is not running; "+How)
+	}
+	if _, err := exec.LookPath("kinit"); err != nil {
+		skip(t, "integration test skipped: no kinit on PATH (apt-get install krb5-user); "+How)
+	}
+	return k
+}
