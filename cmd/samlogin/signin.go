@@ -145,7 +145,8 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 		return pw, nil
 	}
 	var source func(context.Context) (secret.String, error)
-	if ks.kept != nil {
+	if ks.kept != nil || so.kerberosOn() {
+		// --kerberos: read only if the forms page comes (auto).
 		source = ks.lazyPassword(read)
 	} else if _, err = read(ctx); err != nil {
 		return nil, err
