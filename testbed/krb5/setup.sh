@@ -177,7 +177,9 @@ cmd_start() {
     [ -e "$d/samlresponse" ] || : > "$d/samlresponse"
     chmod 666 "$d/samlresponse"
     if ! alive "$d/apache.pid" apache2; then
-        ( exec env KRB5_CONFIG="$d/krb5.conf" nohup apache2 -f "$d/apache/httpd.conf" -DFOREGROUND \
+        # setsid: a stopping prefork Apache signals its whole process
+        # group, which would otherwise be the caller's (with-testbed.sh).
+        ( exec setsid env KRB5_CONFIG="$d/krb5.conf" nohup apache2 -f "$d/apache/httpd.conf" -DFOREGROUND \
             >>"$d/apache.out" 2>&1 < /dev/null ) &
         echo $! > "$d/apache.pid"
     fi
