@@ -23,6 +23,19 @@
 // is run). The extra request costs nothing the user can notice, since they
 // are typing.
 //
+// # Kerberos
+//
+// With Config.Kerberos (samlogin --kerberos) the sign-on page is requested
+// with Internet Explorer 11's user agent (WIAUserAgent, which ADFS's default
+// WIASupportedUserAgents serves integrated authentication to); ADFS
+// redirects to /adfs/ls/wia, which answers 401 WWW-Authenticate: Negotiate;
+// that one request is repeated with a SPNEGO token for HTTP/<ADFS host>
+// from the TokenSource (idp/kerberos), only when it is at the ADFS host
+// itself, and its redirect is followed without the header: about four
+// requests to the SAMLResponse (or an additional-authentication page). No
+// password is asked for; with Config.KerberosAuto a failed attempt goes
+// on with the forms sign-in above.
+//
 // # Additional authentication
 //
 // A page with hidden AuthMethod and Context fields after the password is an

@@ -194,3 +194,42 @@ func TestKerberosOnlyToTheADFSHost(t *testing.T) {
 		return true
 	})
 }
+
+// TestKerberosDebugLogHasNoTicket: --debug logs the steps, never the
+// token nor its header.
+func TestKerberosDebugLogHasNoTicket(t *testing.T) {
+	srv := idptest.NewADFS(t, idptest.ADFSOptions{Users: users, TLS: true, WIA: wiaAccepts})
+	var buf strings.Builder
+	var mu sync.Mutex
+	log := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return buf.Write(p)
+	}), &slog.HandlerOptions{Level: slog.LevelDebug}))
+	client, err := idp.NewHTTPClient(idp.HTTPOptions{CABundle: srv.CACertFile(), Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := adfs.New(adfs.Config{Host: srv.Host(), Kerberos: &stubTokens{tok: "ticket-for-alice"}}, idp.Deps{Client: client, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Login(context.Background(), idp.LoginInput{}); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	out := buf.String()
+	mu.Unlock()
+	if !strings.Contains(out, "answer Negotiate") {
+		t.Errorf("debug log lacks the Negotiate step:\n%s", out)
+	}
+	for _, s := range []string{"ticket-for-alice", kerberos.Header([]byte("ticket-for-alice"))[len("Negotiate "):], idptest.FakeSAMLResponse(alice)} {
+		if strings.Contains(out, s) {
+			t.Errorf("debug log shows %q:\n%s", s, out)
+		}
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
