@@ -72,8 +72,11 @@ func (f *flow) signInCached(ctx context.Context) (*assertion.Assertion, error) {
 		// No usable ticket is one line now (--kerberos=auto: forms);
 		// the cache's principal is the user name when none is given.
 		_, user, err := openKerberos(f.env, so)
-		if err != nil {
+		if err != nil && so.kerberos != "auto" {
 			return nil, err
+		}
+		if err != nil {
+			fmt.Fprintf(f.env.Stderr, "samlogin: --kerberos=auto: %s; using the forms page\n", kerberosNote(err))
 		}
 		if so.username == "" && user != "" {
 			if err := f.fs.Set("username", user); err != nil {

@@ -45,8 +45,8 @@ func (so *signinOptions) kerberosOn() bool {
 }
 
 // openKerberos opens the user's ticket cache for --kerberos: the token
-// source and the cache's principal (user@REALM). With --kerberos=auto and
-// no usable ticket it returns nil and no error: the forms page is used.
+// source and the cache's principal (user@REALM). With --kerberos=auto the
+// caller goes on without a source (the forms page) when it fails.
 func openKerberos(env *Env, so *signinOptions) (kerberos.TokenSource, string, error) {
 	if !so.kerberosOn() {
 		return nil, "", nil
@@ -59,12 +59,19 @@ func openKerberos(env *Env, so *signinOptions) (kerberos.TokenSource, string, er
 	if cfg == "" {
 		cfg = "/etc/krb5.conf"
 	}
-	ts, user, err := kerberos.Open(kerberos.Options{CCache: cc, Config: cfg, Now: env.Now})
-	if err != nil {
-		if so.kerberos == "auto" {
-			return nil, "", nil
+	return kerberos.Open(kerberos.Options{CCache: cc, Config: cfg, Now: env.Now})
+}
+
+// kerberosNote is why --kerberos=auto used the forms page, without the
+// advice meant for --kerberos=true.
+func kerberosNote(err error) string {
+	var nt *kerberos.NoTicketError
+	if errors.As(err, &nt) {
+		realm := nt.Realm
+		if realm == "" {
+			realm = "your realm"
 		}
-		return nil, "", err
+		return "no Kerberos ticket for " + realm + " (" + nt.Reason + ")"
 	}
-	return ts, user, nil
+	return err.Error()
 }

@@ -195,7 +195,7 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 		var d idp.Driver
 		if so.adfsHost != "" {
 			krb, _, kerr := openKerberos(env, so)
-			if kerr != nil {
+			if kerr != nil && so.kerberos != "auto" {
 				return secret.String{}, kerr
 			}
 			d, err = adfs.New(adfs.Config{Host: so.adfsHost, LoginToRP: rp, AllowHosts: so.allowHosts,
