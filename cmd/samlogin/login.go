@@ -217,8 +217,8 @@ func newFlow(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginOptions,
 	if err := checkOverride(f.sts); err != nil {
 		return nil, err
 	}
-	if lo.adfsHost != "" && lo.idpURL != "" {
-		return nil, usagef("--adfs-host and --idp-url both given: use one")
+	if _, err := pickDriver(&lo.signinOptions); err != nil {
+		return nil, err
 	}
 	for _, h := range lo.allowHosts {
 		if _, err := idp.AllowedHost(h); err != nil {

@@ -19,8 +19,6 @@ import (
 	"github.com/samlogin/samlogin/assertion"
 	"github.com/samlogin/samlogin/awsconfig"
 	"github.com/samlogin/samlogin/idp"
-	"github.com/samlogin/samlogin/idp/adfs"
-	"github.com/samlogin/samlogin/idp/form"
 	"github.com/samlogin/samlogin/internal/secret"
 )
 
@@ -71,14 +69,23 @@ func addSigninFlags(fs *pflag.FlagSet, so *signinOptions) {
 }
 
 // hasIdP reports whether an identity provider is configured.
-func (so *signinOptions) hasIdP() bool { return so.adfsHost != "" || so.idpURL != "" }
+func (so *signinOptions) hasIdP() bool {
+	for i := range drivers {
+		if drivers[i].selected(so) {
+			return true
+		}
+	}
+	return false
+}
 
 // describe names the IdP: the setting as given, which keys the caches.
 func (so *signinOptions) describe() string {
-	if so.adfsHost != "" {
-		return so.adfsHost
+	for i := range drivers {
+		if drivers[i].selected(so) {
+			return drivers[i].describe(so)
+		}
 	}
-	return so.idpURL
+	return ""
 }
 
 // shown names the IdP in messages and in the step other processes read:
@@ -109,8 +116,12 @@ func relyingParty(so *signinOptions) (string, error) {
 
 // signIn signs in at the configured IdP and returns the parsed assertion.
 func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, debug bool) (*assertion.Assertion, error) {
-	if so.adfsHost != "" && so.idpURL != "" {
-		return nil, usagef("--adfs-host and --idp-url both given: use one")
+	row, err := pickDriver(so)
+	if err != nil {
+		return nil, err
+	}
+	if row == nil {
+		row = defaultDriver() // as before the table: the form driver names what is missing
 	}
 	rp, err := relyingParty(so)
 	if err != nil {
@@ -189,12 +200,7 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 				fmt.Fprintf(env.Stderr, "samlogin: %s\n", msg)
 			},
 		}
-		var d idp.Driver
-		if so.adfsHost != "" {
-			d, err = adfs.New(adfs.Config{Host: so.adfsHost, LoginToRP: rp, AllowHosts: so.allowHosts}, deps)
-		} else {
-			d, err = form.New(form.Config{URL: so.idpURL, AllowHosts: so.allowHosts}, deps)
-		}
+		d, err := row.build(so, rp, deps)
 		if err != nil {
 			return secret.String{}, usagef("%v", err)
 		}
