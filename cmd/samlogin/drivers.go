@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"strings"
 
 	"github.com/samlogin/samlogin/idp"
@@ -17,11 +18,20 @@ type driverRow struct {
 	// reports whether it is set.
 	flag     string
 	selected func(so *signinOptions) bool
+	// settings are the flags that belong to the row besides flag (stored
+	// with the profile; a stored one is not applied when another row's
+	// flag is given now).
+	settings []string
 	// describe names the IdP as configured: the setting as given, which
 	// keys the caches.
 	describe func(so *signinOptions) string
 	// build makes the driver; rp is the relying party (ADFS).
 	build func(so *signinOptions, rp string, deps idp.Deps) (idp.Driver, error)
+	// prepare, when set, runs once before the sign-in: it reads what the
+	// driver needs from outside besides the password (a client secret).
+	prepare func(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter) error
+	// accepted, when set, runs after the IdP handed over a SAMLResponse.
+	accepted func(env *Env, so *signinOptions)
 }
 
 // drivers is the explicit table of drivers, in the order a row is looked
@@ -30,6 +40,7 @@ var drivers = []driverRow{
 	{
 		name:     "adfs",
 		flag:     "adfs-host",
+		settings: []string{"login-to-rp"},
 		selected: func(so *signinOptions) bool { return so.adfsHost != "" },
 		describe: func(so *signinOptions) string { return so.adfsHost },
 		build: func(so *signinOptions, rp string, deps idp.Deps) (idp.Driver, error) {
@@ -45,6 +56,46 @@ var drivers = []driverRow{
 			return form.New(form.Config{URL: so.idpURL, AllowHosts: so.allowHosts}, deps)
 		},
 	},
+	{
+		name:     "onelogin",
+		flag:     "onelogin-subdomain",
+		settings: []string{"onelogin-app-id", "onelogin-region", "onelogin-api-url", "onelogin-client-id", "onelogin-client-secret-command"},
+		selected: func(so *signinOptions) bool { return so.onelogin.subdomain != "" },
+		describe: func(so *signinOptions) string { return so.onelogin.describe() },
+		build:    buildOneLogin,
+		prepare:  prepareOneLogin,
+		accepted: acceptedOneLogin,
+	},
+}
+
+// rowOfSetting is the row a flag belongs to, or nil.
+func rowOfSetting(flag string) *driverRow {
+	for i := range drivers {
+		if drivers[i].flag == flag || slicesContains(drivers[i].settings, flag) {
+			return &drivers[i]
+		}
+	}
+	return nil
+}
+
+// otherRowGiven reports whether the flag of a row other than r was given
+// on the command line (or in the environment) now.
+func otherRowGiven(changed func(string) bool, r *driverRow) bool {
+	for i := range drivers {
+		if &drivers[i] != r && changed(drivers[i].flag) {
+			return true
+		}
+	}
+	return false
+}
+
+func slicesContains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
 }
 
 // pickDriver returns the row whose flag is set: nil when none is, a usage

@@ -43,6 +43,7 @@ type signinOptions struct {
 	noKeychain      bool // --no-keychain: sets keychain to false (resolveKeychain)
 	rememberSession bool // --remember-session: keep the IdP's cookies between runs
 	forgetSession   bool // --no-remember-session was given: drop a kept session
+	onelogin        oneLoginOptions
 }
 
 func addSigninFlags(fs *pflag.FlagSet, so *signinOptions) {
@@ -55,6 +56,7 @@ func addSigninFlags(fs *pflag.FlagSet, so *signinOptions) {
 	fs.BoolVar(&so.passwordStdin, "password-stdin", false, "read the password from the first line of stdin")
 	fs.StringVar(&so.passwordCommand, "password-command", "", "run this command and use its output as the password (e.g. 'pass show corp/ad')")
 	fs.StringVar(&so.mfaCode, "mfa-code", "", "verification code for the second factor (tried once); other users can read a command line in /proc: prefer SAMLOGIN_MFA_CODE or the prompt")
+	addOneLoginFlags(fs, &so.onelogin)
 	fs.StringVar(&so.mfaMethod, "mfa-method", "", "additional-authentication method to choose when the IdP offers several")
 	fs.DurationVar(&so.mfaTimeout, "mfa-timeout", 2*time.Minute, "how long to wait for a push approval")
 	fs.StringVar(&so.caBundle, "ca-bundle", "", "PEM file of a private CA that signs the IdP's certificate (also AWS_CA_BUNDLE)")
@@ -159,6 +161,11 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 	} else if _, err = read(ctx); err != nil {
 		return nil, err
 	}
+	if row.prepare != nil { // what the driver needs besides the password (a client secret)
+		if err := row.prepare(ctx, env, so, p); err != nil {
+			return nil, err
+		}
+	}
 	typed := &typedPassword{p: p} // what the driver's prompt got, to keep once accepted
 	p = typed
 	pg, env := startProgress(env, "the IdP at "+hostOf(so.describe())) // stderr erases the line first
@@ -233,6 +240,9 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 		return nil, err
 	}
 	pg.stop() // a line about the keychain must not mix with the progress line
+	if row.accepted != nil {
+		row.accepted(env, so)
+	}
 	if kc != nil && !fromKeychain {
 		// The IdP handed over a SAMLResponse: the password, if one was
 		// sent, is right. Kept before the session, whose trouble (too

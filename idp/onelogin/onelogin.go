@@ -283,7 +283,10 @@ func (d *Driver) mfa(ctx context.Context, tok string, r response, in idp.LoginIn
 	switch {
 	case dev.isPush() && code.Empty():
 		return d.push(ctx, dev, in, verify)
-	case dev.isSMS() && code.Empty():
+	case dev.isSMS():
+		// The first call sends the SMS; the code comes after it (a code
+		// given up front is used for it, as a script that reads it from
+		// elsewhere would).
 		v, err := verify(stepSMS, map[string]any{})
 		if err != nil {
 			return secret.String{}, err

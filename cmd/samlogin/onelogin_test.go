@@ -1,0 +1,55 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/samlogin/samlogin/idp/idptest"
+)
+
+// OneLogin test accounts of the scripts (idptest.OneLogin).
+const (
+	olClientID = "cid-42"
+	olSecret   = "cs-0123456789abcdef"
+	olUser     = "alice@corp.example.com"
+	olPassword = "ol-correct-horse"
+	olCode     = "246810"
+)
+
+func olOptions(devices ...string) idptest.OneLoginOptions {
+	return idptest.OneLoginOptions{ClientID: olClientID, ClientSecret: olSecret, Subdomain: "corp", AppID: "123456",
+		Username: olUser, Password: olPassword, Devices: devices, Code: olCode, SAMLResponse: freshAssertion}
+}
+
+// startOneLogin starts the OneLogin API look-alikes of the scripts (no
+// MFA, an authenticator app, OneLogin Protect approved at the second poll
+// and never approved, SMS) and the command "onelogin log NAME" that prints
+// what one received.
+func startOneLogin(t testing.TB) (map[string]string, func(ts *testscript.TestScript, neg bool, args []string)) {
+	push := olOptions("OneLogin Protect")
+	push.PushPolls = 1
+	never := olOptions("OneLogin Protect")
+	never.PushPolls = -1
+	srvs := map[string]*idptest.OneLogin{
+		"plain": idptest.NewOneLogin(t, olOptions()),
+		"otp":   idptest.NewOneLogin(t, olOptions("Google Authenticator")),
+		"push":  idptest.NewOneLogin(t, push),
+		"never": idptest.NewOneLogin(t, never),
+		"sms":   idptest.NewOneLogin(t, olOptions("OneLogin SMS", "Google Authenticator")),
+	}
+	vars := map[string]string{
+		"OL_SECRET": olSecret, "OL_PASSWORD": olPassword, "OL_USER": olUser,
+	}
+	for name, s := range srvs {
+		vars["OL_"+map[string]string{"plain": "PLAIN", "otp": "OTP", "push": "PUSH", "never": "NEVER", "sms": "SMS"}[name]+"_URL"] = s.URL()
+	}
+	return vars, func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) != 2 || args[0] != "log" || srvs[args[1]] == nil {
+			ts.Fatalf("usage: onelogin log plain|otp|push|never|sms")
+		}
+		for _, r := range srvs[args[1]].Requests() {
+			ts.Stdout().Write([]byte(r + "\n"))
+		}
+	}
+}
