@@ -2,13 +2,18 @@ package idptest
 
 import (
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/samlogin/samlogin/internal/testtmp"
 )
 
 // OneLogin answers for a OneLogin API look-alike (version 2): what the
@@ -22,8 +27,9 @@ type OneLoginOptions struct {
 	Devices []string
 	// Code is the right one-time code for every device.
 	Code string
-	// PushPolls is how many polls a push stays pending before approval;
-	// negative: never approved.
+	// PushPolls is how many verify calls of a push (the first, which
+	// sends it, included) answer "pending" before the approval; negative:
+	// never approved. Counted per state token.
 	PushPolls int
 	// PushDenied: the push is denied on the phone.
 	PushDenied bool
@@ -55,7 +61,6 @@ type OneLogin struct {
 	reqs   []string
 	states map[string]*olState
 	nstate int
-	polls  int
 	seen   int
 }
 
@@ -63,6 +68,7 @@ type olState struct {
 	expired bool
 	smsSent bool
 	pushed  bool
+	polls   int // verify calls of a push, the first (which sends it) too
 }
 
 const oneLoginToken = "ol-access-token-7f3a"
@@ -87,6 +93,21 @@ func (s *OneLogin) URL() string { return s.srv.URL }
 
 // Server is the underlying httptest server (its certificate, for TLS).
 func (s *OneLogin) Server() *httptest.Server { return s.srv }
+
+// CACertFile writes the TLS server's certificate as PEM in a temporary
+// folder and returns its path (--ca-bundle, HTTPOptions.CABundle).
+func (s *OneLogin) CACertFile() string {
+	s.t.Helper()
+	if !s.o.TLS {
+		s.t.Fatal("idptest: CACertFile on a OneLogin server without TLS")
+	}
+	p := filepath.Join(testtmp.Dir(s.t), "onelogin-ca.pem")
+	data := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.srv.Certificate().Raw})
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		s.t.Fatal(err)
+	}
+	return p
+}
 
 // Requests are "POST /path {sorted JSON field names}" in the order
 // received; do_not_notify is shown with its value.
@@ -223,11 +244,11 @@ func (s *OneLogin) verify(w http.ResponseWriter, body map[string]any, str func(s
 			s.t.Errorf("idptest onelogin: a second push sent (poll without do_not_notify)")
 		}
 		st.pushed = true
-		s.polls++
+		st.polls++
 		switch {
-		case s.o.PushDenied && s.polls > 1:
+		case s.o.PushDenied && st.polls > 1:
 			olError(w, http.StatusUnauthorized, "Unauthorized", "Authentication denied on OneLogin Protect")
-		case s.o.PushPolls < 0 || s.polls <= s.o.PushPolls:
+		case s.o.PushPolls < 0 || st.polls <= s.o.PushPolls:
 			olJSON(w, 200, map[string]any{"data": nil, "message": "Authentication pending on OL Protect"})
 		default:
 			success()

@@ -104,7 +104,7 @@ func newRig(t *testing.T, o idptest.OneLoginOptions, p *fakePrompt, mod func(*Co
 	var client *http.Client
 	var err error
 	if o.TLS {
-		client = srv.Server().Client()
+		client = newTLSClient(t, srv)
 	} else if client, err = idp.NewHTTPClient(idp.HTTPOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -361,4 +361,14 @@ func TestNewChecks(t *testing.T) {
 	if _, err := New(Config{Subdomain: "a", AppID: "1", ClientID: "c"}, idp.Deps{Client: http.DefaultClient}); err == nil || !strings.Contains(err.Error(), "SAMLOGIN_ONELOGIN_CLIENT_SECRET") {
 		t.Errorf("no secret: %v", err)
 	}
+}
+
+// newTLSClient is idp.NewHTTPClient trusting the test server's certificate.
+func newTLSClient(t testing.TB, srv *idptest.OneLogin) *http.Client {
+	t.Helper()
+	client, err := idp.NewHTTPClient(idp.HTTPOptions{CABundle: srv.CACertFile()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client
 }
