@@ -29,8 +29,9 @@ type oneLoginOptions struct {
 	clientID      string
 	secretCommand string
 
-	secret       secret.String // resolved by prepareOneLogin
-	secretSource string        // "env", "command", "keychain", "prompt"
+	secret       secret.String       // resolved by prepareOneLogin
+	secretSource string              // "env", "command", "keychain", "prompt"
+	tokens       onelogin.TokenCache // the access token kept between runs; nil: none
 }
 
 func addOneLoginFlags(fs *pflag.FlagSet, o *oneLoginOptions) {
@@ -98,7 +99,7 @@ func buildOneLogin(so *signinOptions, _ string, deps idp.Deps) (idp.Driver, erro
 	}
 	return onelogin.New(onelogin.Config{
 		APIURL: api, Subdomain: o.subdomain, AppID: o.appID,
-		ClientID: o.clientID, ClientSecret: o.secret,
+		ClientID: o.clientID, ClientSecret: o.secret, Tokens: o.tokens,
 	}, deps)
 }
 
@@ -115,6 +116,9 @@ func prepareOneLogin(ctx context.Context, env *Env, so *signinOptions, p idp.Pro
 	}
 	if _, err := o.api(); err != nil {
 		return err
+	}
+	if t := newOneLoginTokens(env, o.apiHost()); t != nil {
+		o.tokens = t
 	}
 	if v := env.Getenv("SAMLOGIN_ONELOGIN_CLIENT_SECRET"); v != "" {
 		o.secret, o.secretSource = secret.New(v), "env"

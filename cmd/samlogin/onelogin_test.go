@@ -1,11 +1,16 @@
 package main
 
 import (
+	"os"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/samlogin/samlogin/idp/idptest"
+	"github.com/samlogin/samlogin/internal/secret"
+	"github.com/samlogin/samlogin/internal/testtmp"
 )
 
 // OneLogin test accounts of the scripts (idptest.OneLogin).
@@ -51,5 +56,28 @@ func startOneLogin(t testing.TB) (map[string]string, func(ts *testscript.TestScr
 		for _, r := range srvs[args[1]].Requests() {
 			ts.Stdout().Write([]byte(r + "\n"))
 		}
+	}
+}
+
+func TestOneLoginTokenFile(t *testing.T) {
+	home := testtmp.Dir(t)
+	c := newOneLoginTokens(&Env{Home: home}, "api.us.onelogin.com")
+	exp := time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)
+	c.Put("cid-42", secret.New("tok-1"), exp)
+	if tok, e := c.Get("cid-42"); tok.Reveal() != "tok-1" || !e.Equal(exp) {
+		t.Fatalf("Get = %q, %v", tok.Reveal(), e)
+	}
+	if tok, _ := c.Get("other"); !tok.Empty() {
+		t.Fatalf("another client id got %q", tok.Reveal())
+	}
+	if runtime.GOOS != "windows" {
+		fi, err := os.Stat(c.path("cid-42"))
+		if err != nil || fi.Mode().Perm() != 0o600 {
+			t.Fatalf("mode %v, %v", fi.Mode(), err)
+		}
+	}
+	c.Put("cid-42", secret.String{}, time.Time{})
+	if _, err := os.Stat(c.path("cid-42")); !os.IsNotExist(err) {
+		t.Fatalf("dropped token file: %v", err)
 	}
 }

@@ -177,7 +177,8 @@ func (s *OneLogin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Header.Get("Authorization") != "Bearer "+oneLoginToken {
-		olError(w, http.StatusUnauthorized, "Unauthorized", "Authorization Information is incorrect")
+		// OneLogin's answer to a missing, expired or revoked token.
+		olJSON(w, http.StatusUnauthorized, map[string]any{"statusCode": 401, "message": "Unauthorized", "name": "UnauthorizedError"})
 		return
 	}
 	switch r.URL.Path {

@@ -102,6 +102,11 @@ func (e *SettingError) Is(t error) bool { return t == ErrSetting }
 // address (401 "... not allowed ... from your current IP address").
 var ErrIPRestricted = errors.New("OneLogin does not allow this sign-in from your current IP address")
 
+// errTokenRefused: OneLogin refused the access token itself (401
+// "Unauthorized", no word of the user's credentials): the request was not
+// judged, so it is not a rejected password.
+var errTokenRefused = errors.New("OneLogin refused the API access token")
+
 // errStateExpired: the state token of the MFA step is no longer valid.
 var errStateExpired = errors.New("the MFA state token expired")
 
@@ -153,7 +158,7 @@ func (d *Driver) Host() string { return d.base.Host }
 
 // Login implements idp.Driver.
 func (d *Driver) Login(ctx context.Context, in idp.LoginInput) (secret.String, error) {
-	tok, err := d.token(ctx)
+	tok, cached, err := d.token(ctx, false)
 	if err != nil {
 		return secret.String{}, err
 	}
@@ -181,6 +186,17 @@ func (d *Driver) Login(ctx context.Context, in idp.LoginInput) (secret.String, e
 			"app_id":            d.cfg.AppID,
 			"subdomain":         d.cfg.Subdomain,
 		}, &r)
+		if errors.Is(err, errTokenRefused) && cached {
+			// A kept token OneLogin no longer takes (revoked, rotated
+			// credentials): the password was not judged; a fresh token.
+			d.deps.Log.Debug("onelogin: the cached access token was refused; getting a new one")
+			cached = false
+			if tok, _, err = d.token(ctx, true); err != nil {
+				return secret.String{}, err
+			}
+			attempt--
+			continue
+		}
 		if err != nil {
 			return secret.String{}, err
 		}
@@ -240,12 +256,17 @@ func (r *response) text() string {
 	return r.Name
 }
 
-func (d *Driver) token(ctx context.Context) (string, error) {
+// token returns an access token: the cached one unless fresh is set (then
+// the cache is dropped), else a new one; cached says which.
+func (d *Driver) token(ctx context.Context, fresh bool) (tok string, cached bool, err error) {
 	now := d.deps.Now()
-	if d.cfg.Tokens != nil {
+	if d.cfg.Tokens != nil && fresh {
+		d.cfg.Tokens.Put(d.cfg.ClientID, secret.String{}, time.Time{})
+	}
+	if d.cfg.Tokens != nil && !fresh {
 		if t, exp := d.cfg.Tokens.Get(d.cfg.ClientID); !t.Empty() && now.Add(time.Minute).Before(exp) {
 			d.deps.Log.Debug("onelogin: access token from the cache")
-			return t.Reveal(), nil
+			return t.Reveal(), true, nil
 		}
 	}
 	var r response
@@ -254,15 +275,15 @@ func (d *Driver) token(ctx context.Context) (string, error) {
 		"client_id":     d.cfg.ClientID,
 		"client_secret": d.cfg.ClientSecret.Reveal(),
 	}, &r); err != nil {
-		return "", err
+		return "", false, err
 	}
 	if r.AccessToken == "" {
-		return "", fmt.Errorf("onelogin: %s: no access_token in the answer", stepToken)
+		return "", false, fmt.Errorf("onelogin: %s: no access_token in the answer", stepToken)
 	}
 	if d.cfg.Tokens != nil && r.ExpiresIn > 0 {
 		d.cfg.Tokens.Put(d.cfg.ClientID, secret.New(r.AccessToken), now.Add(time.Duration(r.ExpiresIn)*time.Second))
 	}
-	return r.AccessToken, nil
+	return r.AccessToken, false, nil
 }
 
 func (d *Driver) mfa(ctx context.Context, tok string, r response, in idp.LoginInput, codeUsed *bool) (secret.String, error) {
@@ -465,7 +486,10 @@ func (d *Driver) classify(step string, status int, msg string) error {
 	case strings.Contains(low, "ip address"):
 		return fmt.Errorf("onelogin: %s: %w (%d%s)", step, ErrIPRestricted, status, quoted(msg))
 	case step == stepToken:
+		// (before the token check below: here the credentials are refused)
 		return &SettingError{Setting: "API credentials (client id " + d.cfg.ClientID + ")", Step: step, Message: fmt.Sprintf("%d %s", status, msg)}
+	case status == http.StatusUnauthorized && (low == "" || low == "unauthorized"):
+		return fmt.Errorf("onelogin: %s: %w (401)", step, errTokenRefused)
 	case strings.Contains(low, "subdomain"):
 		return &SettingError{Setting: "subdomain " + strconv.Quote(d.cfg.Subdomain), Step: step, Message: msg}
 	case strings.Contains(low, "app_id") || strings.Contains(low, "app id") || strings.Contains(low, "application") || status == http.StatusNotFound:

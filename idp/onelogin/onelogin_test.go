@@ -372,3 +372,15 @@ func newTLSClient(t testing.TB, srv *idptest.OneLogin) *http.Client {
 	}
 	return client
 }
+
+func TestRevokedCachedTokenIsNotARejection(t *testing.T) {
+	m := &memTokens{tok: secret.New("revoked-token"), exp: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}
+	r := newRig(t, opts(), nil, func(c *Config) { c.Tokens = m })
+	if _, err := r.login(idp.LoginInput{}); err != nil {
+		t.Fatal(err)
+	}
+	want(t, r.srv.Requests(), []string{reqAssert, reqToken, reqAssert})
+	if m.tok.Reveal() == "revoked-token" {
+		t.Error("the refused token is still cached")
+	}
+}
