@@ -172,6 +172,9 @@ func oneLoginHint(err error) string {
 			return "check --onelogin-client-id and the client secret (SAMLOGIN_ONELOGIN_CLIENT_SECRET, --onelogin-client-secret-command, the keychain), and --onelogin-region or --onelogin-api-url"
 		}
 	}
+	if errors.Is(err, onelogin.ErrStateExpired) {
+		return "run samlogin again, with a new code"
+	}
 	if errors.Is(err, onelogin.ErrIPRestricted) {
 		return "a OneLogin policy allows this sign-in only from some networks: connect to one (VPN), or ask your OneLogin admin"
 	}

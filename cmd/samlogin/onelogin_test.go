@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,7 +37,19 @@ func startOneLogin(t testing.TB) (map[string]string, func(ts *testscript.TestScr
 	push.PushPolls = 1
 	never := olOptions("OneLogin Protect")
 	never.PushPolls = -1
+	ip := olOptions()
+	ip.IPRestricted = true
+	down := olOptions()
+	down.Fail5xx = true
+	busy := olOptions()
+	busy.RateLimit = 1
+	expire := olOptions("Google Authenticator")
+	expire.ExpireState = true
 	srvs := map[string]*idptest.OneLogin{
+		"ip":     idptest.NewOneLogin(t, ip),
+		"down":   idptest.NewOneLogin(t, down),
+		"busy":   idptest.NewOneLogin(t, busy),
+		"expire": idptest.NewOneLogin(t, expire),
 		"plain": idptest.NewOneLogin(t, olOptions()),
 		"otp":   idptest.NewOneLogin(t, olOptions("Google Authenticator")),
 		"push":  idptest.NewOneLogin(t, push),
@@ -47,11 +60,11 @@ func startOneLogin(t testing.TB) (map[string]string, func(ts *testscript.TestScr
 		"OL_SECRET": olSecret, "OL_PASSWORD": olPassword, "OL_USER": olUser,
 	}
 	for name, s := range srvs {
-		vars["OL_"+map[string]string{"plain": "PLAIN", "otp": "OTP", "push": "PUSH", "never": "NEVER", "sms": "SMS"}[name]+"_URL"] = s.URL()
+		vars["OL_"+strings.ToUpper(name)+"_URL"] = s.URL()
 	}
 	return vars, func(ts *testscript.TestScript, neg bool, args []string) {
 		if neg || len(args) != 2 || args[0] != "log" || srvs[args[1]] == nil {
-			ts.Fatalf("usage: onelogin log plain|otp|push|never|sms")
+			ts.Fatalf("usage: onelogin log plain|otp|push|never|sms|ip|down|busy|expire")
 		}
 		for _, r := range srvs[args[1]].Requests() {
 			ts.Stdout().Write([]byte(r + "\n"))

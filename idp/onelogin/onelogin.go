@@ -107,6 +107,10 @@ var ErrIPRestricted = errors.New("OneLogin does not allow this sign-in from your
 // judged, so it is not a rejected password.
 var errTokenRefused = errors.New("OneLogin refused the API access token")
 
+// ErrStateExpired: the state token of the MFA step is no longer valid
+// (the flow starts over once, unless a code was given up front).
+var ErrStateExpired = errStateExpired
+
 // errStateExpired: the state token of the MFA step is no longer valid.
 var errStateExpired = errors.New("the MFA state token expired")
 
