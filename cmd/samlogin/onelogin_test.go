@@ -50,11 +50,11 @@ func startOneLogin(t testing.TB) (map[string]string, func(ts *testscript.TestScr
 		"down":   idptest.NewOneLogin(t, down),
 		"busy":   idptest.NewOneLogin(t, busy),
 		"expire": idptest.NewOneLogin(t, expire),
-		"plain": idptest.NewOneLogin(t, olOptions()),
-		"otp":   idptest.NewOneLogin(t, olOptions("Google Authenticator")),
-		"push":  idptest.NewOneLogin(t, push),
-		"never": idptest.NewOneLogin(t, never),
-		"sms":   idptest.NewOneLogin(t, olOptions("OneLogin SMS", "Google Authenticator")),
+		"plain":  idptest.NewOneLogin(t, olOptions()),
+		"otp":    idptest.NewOneLogin(t, olOptions("Google Authenticator")),
+		"push":   idptest.NewOneLogin(t, push),
+		"never":  idptest.NewOneLogin(t, never),
+		"sms":    idptest.NewOneLogin(t, olOptions("OneLogin SMS", "Google Authenticator")),
 	}
 	vars := map[string]string{
 		"OL_SECRET": olSecret, "OL_PASSWORD": olPassword, "OL_USER": olUser,
