@@ -9,7 +9,9 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/samlogin/samlogin/awsconfig/ststest"
 	"github.com/samlogin/samlogin/idp/idptest"
+	"github.com/samlogin/samlogin/internal/keychain"
 	"github.com/samlogin/samlogin/internal/secret"
 	"github.com/samlogin/samlogin/internal/testtmp"
 )
@@ -92,5 +94,39 @@ func TestOneLoginTokenFile(t *testing.T) {
 	c.Put("cid-42", secret.String{}, time.Time{})
 	if _, err := os.Stat(c.path("cid-42")); !os.IsNotExist(err) {
 		t.Fatalf("dropped token file: %v", err)
+	}
+}
+
+// TestOneLoginClientSecretKeychain: with --keychain, a client secret that
+// OneLogin accepted is kept in the keychain (kind onelogin-client-secret,
+// the API host, the client id), and the next login needs neither it nor the
+// password from elsewhere.
+func TestOneLoginClientSecretKeychain(t *testing.T) {
+	o := olOptions()
+	o.TLS = true
+	srv := idptest.NewOneLogin(t, o)
+	sts := ststest.New(t, ststest.Options{})
+	vars := map[string]string{"SAMLOGIN_NO_CACHE": "1", "SAMLOGIN_ONELOGIN_CLIENT_SECRET": olSecret, "SAMLOGIN_PASSWORD": olPassword}
+	env, _, errb := testEnv(t, "", vars)
+	mem := &keychain.Memory{}
+	env.Keychain = func() keychain.Store { return mem }
+	args := []string{"--onelogin-subdomain", "corp", "--onelogin-app-id", "123456", "--onelogin-api-url", srv.URL(),
+		"--ca-bundle", srv.CACertFile(), "--onelogin-client-id", olClientID, "-u", olUser, "--role", "Admin",
+		"--profile", "p", "--sts-endpoint", sts.URL(), "--keychain", "--no-prompt"}
+	if code := runIn(env, args...); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb)
+	}
+	key := keychain.Key{Kind: keychainKindOneLoginSecret, IdP: hostOfURL(srv.URL()), Username: olClientID}
+	if v, err := mem.Get(key); err != nil || v.Reveal() != olSecret {
+		t.Fatalf("keychain holds %q, %v", v.Reveal(), err)
+	}
+	if strings.Contains(readConfig(t, env), olSecret) {
+		t.Fatal("the client secret is in the config file")
+	}
+	delete(vars, "SAMLOGIN_ONELOGIN_CLIENT_SECRET")
+	delete(vars, "SAMLOGIN_PASSWORD")
+	errb.Reset()
+	if code := runIn(env, "--profile", "p", "--force", "--no-prompt"); code != 0 {
+		t.Fatalf("second login: exit %d: %s", code, errb)
 	}
 }
