@@ -62,8 +62,8 @@ func assertionCacheKey(so *signinOptions) (string, error) {
 
 func (f *flow) signInCached(ctx context.Context) (*assertion.Assertion, error) {
 	so := &f.lo.signinOptions
-	if so.adfsHost != "" && so.idpURL != "" {
-		return nil, usagef("--adfs-host and --idp-url both given: use one")
+	if _, err := pickDriver(so); err != nil {
+		return nil, err
 	}
 	if _, err := relyingParty(so); err != nil {
 		return nil, err

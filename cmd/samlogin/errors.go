@@ -125,6 +125,7 @@ func hintFor(err error) string {
 
 // hinters look at typed errors from the domain packages.
 var hinters = []func(error) string{
+	oneLoginHint,
 	func(err error) string {
 		var le *listError
 		if errors.As(err, &le) {

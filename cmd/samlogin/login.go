@@ -79,6 +79,12 @@ var settingKeys = []struct{ flag, key string }{
 	{"password-command", "samlogin_password_command"},
 	{"remember-session", "samlogin_remember_session"},
 	{"mfa-method", "samlogin_mfa_method"},
+	{"onelogin-subdomain", "samlogin_onelogin_subdomain"},
+	{"onelogin-app-id", "samlogin_onelogin_app_id"},
+	{"onelogin-region", "samlogin_onelogin_region"},
+	{"onelogin-api-url", "samlogin_onelogin_api_url"},
+	{"onelogin-client-id", "samlogin_onelogin_client_id"},
+	{"onelogin-client-secret-command", "samlogin_onelogin_client_secret_command"},
 	{"ca-bundle", "samlogin_ca_bundle"},
 	{"aliases", "samlogin_aliases"},
 	{"sts-endpoint", "samlogin_sts_endpoint"},
@@ -101,7 +107,7 @@ func applyStored(fs *pflag.FlagSet, stored map[string]string) error {
 		if f == nil || f.Changed || v == "" {
 			continue
 		}
-		if s.flag == "adfs-host" && fs.Changed("idp-url") || s.flag == "idp-url" && fs.Changed("adfs-host") {
+		if r := rowOfSetting(s.flag); r != nil && otherRowGiven(fs.Changed, r) {
 			continue // an IdP given now replaces the stored one
 		}
 		if s.flag == "role-arn" && fs.Changed("role") {
@@ -120,7 +126,7 @@ func applyStored(fs *pflag.FlagSet, stored map[string]string) error {
 // otherIdP reports whether an IdP given now differs from the profile's
 // stored one.
 func otherIdP(fs *pflag.FlagSet, stored map[string]string) bool {
-	for _, k := range []struct{ flag, key string }{{"adfs-host", "samlogin_adfs_host"}, {"idp-url", "samlogin_idp_url"}} {
+	for _, k := range []struct{ flag, key string }{{"adfs-host", "samlogin_adfs_host"}, {"idp-url", "samlogin_idp_url"}, {"onelogin-subdomain", "samlogin_onelogin_subdomain"}} {
 		if f := fs.Lookup(k.flag); f != nil && f.Changed && f.Value.String() != stored[k.key] {
 			return true
 		}
@@ -218,8 +224,8 @@ func newFlow(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginOptions,
 	if err := checkOverride(f.sts); err != nil {
 		return nil, err
 	}
-	if lo.adfsHost != "" && lo.idpURL != "" {
-		return nil, usagef("--adfs-host and --idp-url both given: use one")
+	if _, err := pickDriver(&lo.signinOptions); err != nil {
+		return nil, err
 	}
 	for _, h := range lo.allowHosts {
 		if _, err := idp.AllowedHost(h); err != nil {

@@ -148,6 +148,7 @@ func forgetSignIn(env *Env, settings map[string]string) error {
 		partition: settings["samlogin_partition"],
 		loginToRP: settings["samlogin_login_to_rp"],
 		username:  settings["samlogin_username"],
+		onelogin:  *oneLoginOptionsOf(settings),
 	}
 	if !so.hasIdP() || so.username == "" {
 		return nil

@@ -124,6 +124,10 @@ The assertion comes from one of:
   --idp-url URL         any other SAML portal (SimpleSAMLphp, Shibboleth,
                         Keycloak, PingFederate...): the URL that starts an
                         IdP-initiated sign-in to AWS
+  --onelogin-subdomain S  OneLogin, through its API (with --onelogin-app-id
+                        and --onelogin-client-id; the client secret from
+                        SAMLOGIN_ONELOGIN_CLIENT_SECRET or
+                        --onelogin-client-secret-command)
   --assertion-file F    a SAMLResponse saved from the browser (- for stdin)
 
 The password is asked on the terminal without echo, or read from

@@ -55,6 +55,8 @@ func TestScripts(t *testing.T) {
 	maps.Copy(peers, hostileVars)
 	portalVars, portalCmd := startPortals(t)
 	maps.Copy(peers, portalVars)
+	oneLoginVars, oneLoginCmd := startOneLogin(t)
+	maps.Copy(peers, oneLoginVars)
 	sample, err := os.ReadFile("testdata/sample-samlresponse.log")
 	if err != nil {
 		t.Fatal(err)
@@ -68,6 +70,7 @@ func TestScripts(t *testing.T) {
 	params.Cmds["pageposts"] = cmdPagePosts
 	params.Cmds["hostile"] = hostileCmd
 	params.Cmds["portal"] = portalCmd
+	params.Cmds["onelogin"] = oneLoginCmd
 	testscript.Run(t, params)
 }
 

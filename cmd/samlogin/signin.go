@@ -19,8 +19,6 @@ import (
 	"github.com/samlogin/samlogin/assertion"
 	"github.com/samlogin/samlogin/awsconfig"
 	"github.com/samlogin/samlogin/idp"
-	"github.com/samlogin/samlogin/idp/adfs"
-	"github.com/samlogin/samlogin/idp/form"
 	"github.com/samlogin/samlogin/internal/secret"
 )
 
@@ -46,6 +44,7 @@ type signinOptions struct {
 	rememberSession bool   // --remember-session: keep the IdP's cookies between runs
 	forgetSession   bool   // --no-remember-session was given: drop a kept session
 	kerberos        string // --kerberos: "true", "auto" or ""/"false"
+	onelogin        oneLoginOptions
 }
 
 func addSigninFlags(fs *pflag.FlagSet, so *signinOptions) {
@@ -58,6 +57,7 @@ func addSigninFlags(fs *pflag.FlagSet, so *signinOptions) {
 	fs.BoolVar(&so.passwordStdin, "password-stdin", false, "read the password from the first line of stdin")
 	fs.StringVar(&so.passwordCommand, "password-command", "", "run this command and use its output as the password (e.g. 'pass show corp/ad')")
 	fs.StringVar(&so.mfaCode, "mfa-code", "", "verification code for the second factor (tried once); other users can read a command line in /proc: prefer SAMLOGIN_MFA_CODE or the prompt")
+	addOneLoginFlags(fs, &so.onelogin)
 	fs.StringVar(&so.mfaMethod, "mfa-method", "", "additional-authentication method to choose when the IdP offers several")
 	fs.DurationVar(&so.mfaTimeout, "mfa-timeout", 2*time.Minute, "how long to wait for a push approval")
 	fs.StringVar(&so.caBundle, "ca-bundle", "", "PEM file of a private CA that signs the IdP's certificate (also AWS_CA_BUNDLE)")
@@ -73,14 +73,23 @@ func addSigninFlags(fs *pflag.FlagSet, so *signinOptions) {
 }
 
 // hasIdP reports whether an identity provider is configured.
-func (so *signinOptions) hasIdP() bool { return so.adfsHost != "" || so.idpURL != "" }
+func (so *signinOptions) hasIdP() bool {
+	for i := range drivers {
+		if drivers[i].selected(so) {
+			return true
+		}
+	}
+	return false
+}
 
 // describe names the IdP: the setting as given, which keys the caches.
 func (so *signinOptions) describe() string {
-	if so.adfsHost != "" {
-		return so.adfsHost
+	for i := range drivers {
+		if drivers[i].selected(so) {
+			return drivers[i].describe(so)
+		}
 	}
-	return so.idpURL
+	return ""
 }
 
 // shown names the IdP in messages and in the step other processes read:
@@ -111,8 +120,12 @@ func relyingParty(so *signinOptions) (string, error) {
 
 // signIn signs in at the configured IdP and returns the parsed assertion.
 func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, debug bool) (*assertion.Assertion, error) {
-	if so.adfsHost != "" && so.idpURL != "" {
-		return nil, usagef("--adfs-host and --idp-url both given: use one")
+	row, err := pickDriver(so)
+	if err != nil {
+		return nil, err
+	}
+	if row == nil {
+		row = defaultDriver() // as before the table: the form driver names what is missing
 	}
 	rp, err := relyingParty(so)
 	if err != nil {
@@ -150,6 +163,11 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 		source = ks.lazyPassword(read)
 	} else if _, err = read(ctx); err != nil {
 		return nil, err
+	}
+	if row.prepare != nil { // what the driver needs besides the password (a client secret)
+		if err := row.prepare(ctx, env, so, p); err != nil {
+			return nil, err
+		}
 	}
 	typed := &typedPassword{p: p} // what the driver's prompt got, to keep once accepted
 	p = typed
@@ -192,16 +210,10 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 				fmt.Fprintf(env.Stderr, "samlogin: %s\n", msg)
 			},
 		}
-		var d idp.Driver
-		if so.adfsHost != "" {
-			krb, _, kerr := openKerberos(env, so)
-			if kerr != nil && so.kerberos != "auto" {
-				return secret.String{}, kerr
-			}
-			d, err = adfs.New(adfs.Config{Host: so.adfsHost, LoginToRP: rp, AllowHosts: so.allowHosts,
-				Kerberos: krb, KerberosAuto: so.kerberos == "auto"}, deps)
-		} else {
-			d, err = form.New(form.Config{URL: so.idpURL, AllowHosts: so.allowHosts}, deps)
+		d, err := row.build(env, so, rp, deps)
+		var nu notUsage
+		if errors.As(err, &nu) {
+			return secret.String{}, nu.error
 		}
 		if err != nil {
 			return secret.String{}, usagef("%v", err)
@@ -235,6 +247,9 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 		return nil, err
 	}
 	pg.stop() // a line about the keychain must not mix with the progress line
+	if row.accepted != nil {
+		row.accepted(env, so)
+	}
 	if kc != nil && !fromKeychain {
 		// The IdP handed over a SAMLResponse: the password, if one was
 		// sent, is right. Kept before the session, whose trouble (too

@@ -173,6 +173,9 @@ func idpOf(settings map[string]string) string {
 			return v
 		}
 	}
+	if settings["samlogin_onelogin_subdomain"] != "" {
+		return oneLoginOptionsOf(settings).describe()
+	}
 	return ""
 }
 

@@ -22,6 +22,7 @@ type peerWord struct {
 // peerWords is the one table of them.
 var peerWords = []peerWord{
 	{name: "password", line: "samlogin never takes a password in its arguments (every user on the machine can read them): use --password-stdin, SAMLOGIN_PASSWORD or --password-command"},
+	{name: "onelogin-client-secret", line: "samlogin never takes the OneLogin API client secret in its arguments: use SAMLOGIN_ONELOGIN_CLIENT_SECRET, --onelogin-client-secret-command or, with --keychain, the OS keychain"},
 	{name: "skip-verify", line: "samlogin never turns TLS verification off: give the CA that signs your IdP's certificate with --ca-bundle FILE (or AWS_CA_BUNDLE)"},
 	{name: "no-ssl-verification", line: "samlogin never turns TLS verification off: give the CA that signs your IdP's certificate with --ca-bundle FILE (or AWS_CA_BUNDLE)"},
 	{name: "session-duration", line: "--session-duration is --duration in samlogin (900s to 12h)"},

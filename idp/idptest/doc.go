@@ -36,4 +36,10 @@
 //
 // Which facts come from real ADFS and which are guesses is listed in
 // testdata/README.md.
+//
+// NewOneLogin starts a OneLogin API (version 2) look-alike: the token,
+// saml_assertion and verify_factor calls in OneLogin's JSON shapes, checking
+// the method, Content-Type, the Bearer token and the fields; scripted MFA
+// devices (app, SMS, OneLogin Protect), push approval, denial or none, wrong
+// password or code, an expired state token, an IP policy, 429 and 503.
 package idptest
