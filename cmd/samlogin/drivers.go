@@ -40,7 +40,7 @@ var drivers = []driverRow{
 	{
 		name:     "adfs",
 		flag:     "adfs-host",
-		settings: []string{"login-to-rp"},
+		settings: []string{"login-to-rp", "kerberos"},
 		selected: func(so *signinOptions) bool { return so.adfsHost != "" },
 		describe: func(so *signinOptions) string { return so.adfsHost },
 		build: func(env *Env, so *signinOptions, rp string, deps idp.Deps) (idp.Driver, error) {

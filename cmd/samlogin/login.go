@@ -101,13 +101,19 @@ var settingKeys = []struct{ flag, key string }{
 
 // applyStored fills unset flags from the profile's stored settings.
 func applyStored(fs *pflag.FlagSet, stored map[string]string) error {
+	// What was given now (flags, SAMLOGIN_* variables), before any stored
+	// value is applied: only that decides whether another IdP replaces the
+	// stored one.
+	given := map[string]bool{}
+	fs.Visit(func(f *pflag.Flag) { given[f.Name] = true })
+	givenNow := func(name string) bool { return given[name] }
 	for _, s := range settingKeys {
 		f := fs.Lookup(s.flag)
 		v := stored[s.key]
 		if f == nil || f.Changed || v == "" {
 			continue
 		}
-		if r := rowOfSetting(s.flag); r != nil && otherRowGiven(fs.Changed, r) {
+		if r := rowOfSetting(s.flag); r != nil && otherRowGiven(givenNow, r) {
 			continue // an IdP given now replaces the stored one
 		}
 		if s.flag == "role-arn" && fs.Changed("role") {
@@ -153,7 +159,40 @@ func settingsToStore(fs *pflag.FlagSet) map[string]string {
 			out[s.key] = v
 		}
 	}
+	// The profile signs in at one IdP: the settings of the other drivers'
+	// rows are removed (an empty value removes a key), so that a profile
+	// moved from ADFS to OneLogin never signs in at the old ADFS again.
+	if r := selectedRow(fs); r != nil {
+		for i := range drivers {
+			if &drivers[i] == r {
+				continue
+			}
+			for _, flag := range append([]string{drivers[i].flag}, drivers[i].settings...) {
+				for _, s := range settingKeys {
+					if s.flag == flag && strings.HasPrefix(s.key, "samlogin_") {
+						if _, own := out[s.key]; !own {
+							out[s.key] = ""
+						}
+					}
+				}
+			}
+		}
+	}
 	return out
+}
+
+// selectedRow is the one driver row whose flag is set, or nil.
+func selectedRow(fs *pflag.FlagSet) *driverRow {
+	var found *driverRow
+	for i := range drivers {
+		if f := fs.Lookup(drivers[i].flag); f != nil && f.Changed && f.Value.String() != "" {
+			if found != nil {
+				return nil
+			}
+			found = &drivers[i]
+		}
+	}
+	return found
 }
 
 func resolveProfile(lo *loginOptions, env *Env) string {
