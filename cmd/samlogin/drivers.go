@@ -1,6 +1,8 @@
 package main
 
 import (
+	"slices"
+
 	"context"
 	"strings"
 
@@ -83,10 +85,20 @@ type notUsage struct{ error }
 
 func (e notUsage) Unwrap() error { return e.error }
 
+// idpFlags names the flags that choose a driver, for messages:
+// "--adfs-host, --idp-url, --onelogin-subdomain".
+func idpFlags() string {
+	names := make([]string, len(drivers))
+	for i, r := range drivers {
+		names[i] = "--" + r.flag
+	}
+	return strings.Join(names, ", ")
+}
+
 // rowOfSetting is the row a flag belongs to, or nil.
 func rowOfSetting(flag string) *driverRow {
 	for i := range drivers {
-		if drivers[i].flag == flag || slicesContains(drivers[i].settings, flag) {
+		if drivers[i].flag == flag || slices.Contains(drivers[i].settings, flag) {
 			return &drivers[i]
 		}
 	}
@@ -98,15 +110,6 @@ func rowOfSetting(flag string) *driverRow {
 func otherRowGiven(changed func(string) bool, r *driverRow) bool {
 	for i := range drivers {
 		if &drivers[i] != r && changed(drivers[i].flag) {
-			return true
-		}
-	}
-	return false
-}
-
-func slicesContains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
 			return true
 		}
 	}

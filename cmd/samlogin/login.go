@@ -132,12 +132,22 @@ func applyStored(fs *pflag.FlagSet, stored map[string]string) error {
 // otherIdP reports whether an IdP given now differs from the profile's
 // stored one.
 func otherIdP(fs *pflag.FlagSet, stored map[string]string) bool {
-	for _, k := range []struct{ flag, key string }{{"adfs-host", "samlogin_adfs_host"}, {"idp-url", "samlogin_idp_url"}, {"onelogin-subdomain", "samlogin_onelogin_subdomain"}} {
-		if f := fs.Lookup(k.flag); f != nil && f.Changed && f.Value.String() != stored[k.key] {
+	for _, r := range drivers {
+		if f := fs.Lookup(r.flag); f != nil && f.Changed && f.Value.String() != stored[samloginKey(r.flag)] {
 			return true
 		}
 	}
 	return false
+}
+
+// samloginKey is the samlogin_* key that stores flag, or "".
+func samloginKey(flag string) string {
+	for _, s := range settingKeys {
+		if s.flag == flag && strings.HasPrefix(s.key, "samlogin_") {
+			return s.key
+		}
+	}
+	return ""
 }
 
 // settingsToStore is what the profile remembers after a successful login.
@@ -168,11 +178,9 @@ func settingsToStore(fs *pflag.FlagSet) map[string]string {
 				continue
 			}
 			for _, flag := range append([]string{drivers[i].flag}, drivers[i].settings...) {
-				for _, s := range settingKeys {
-					if s.flag == flag && strings.HasPrefix(s.key, "samlogin_") {
-						if _, own := out[s.key]; !own {
-							out[s.key] = ""
-						}
+				if k := samloginKey(flag); k != "" {
+					if _, own := out[k]; !own {
+						out[k] = ""
 					}
 				}
 			}

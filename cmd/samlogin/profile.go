@@ -223,7 +223,7 @@ func checkStorable(fs *pflag.FlagSet) error {
 func noSignInError(p *awsconfig.Profile, now time.Time) error {
 	switch {
 	case !p.Exists:
-		return usagef("profile %s does not exist; to create it, give --adfs-host HOST, --idp-url URL or --assertion-file FILE", p.Name)
+		return usagef("profile %s does not exist; to create it, give %s or --assertion-file FILE", p.Name, idpFlags())
 	case p.Credentials != nil && p.Source == awsconfig.SourceFile && !p.CanSignIn():
 		exp := p.Credentials.Expiration
 		what := "are about to expire"
@@ -237,7 +237,7 @@ func noSignInError(p *awsconfig.Profile, now time.Time) error {
 		return withHint(fmt.Errorf("the credentials of profile %s %s, and it was written from a saved assertion: samlogin cannot sign in again by itself", p.Name, what),
 			fmt.Sprintf("run 'samlogin login --assertion-file FILE --profile %s' with a fresh SAMLResponse, or sign in with --adfs-host/--idp-url", p.Name))
 	}
-	return usagef("nothing to sign in with for profile %s: give --adfs-host HOST, --idp-url URL or --assertion-file FILE", p.Name)
+	return usagef("nothing to sign in with for profile %s: give %s or --assertion-file FILE", p.Name, idpFlags())
 }
 
 // gotCredentials are a profile's credentials for exec, env, console and
