@@ -3,8 +3,23 @@ package browser
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
 	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/remote"
 
 	"github.com/samlogin/samlogin/idp"
 	"github.com/samlogin/samlogin/internal/secret"
@@ -13,6 +28,13 @@ import (
 // DefaultTimeout bounds a browser sign-in when Config.Timeout is zero: the
 // user is typing, approving a push or touching a key.
 const DefaultTimeout = 5 * time.Minute
+
+// startTimeout bounds the start of the browser (or the connection to an
+// attached one) and closeTimeout its graceful close.
+const (
+	startTimeout = 60 * time.Second
+	closeTimeout = 10 * time.Second
+)
 
 // Config is everything the driver is given. It reads no flag, environment
 // variable or file itself: cmd/samlogin resolves SAMLOGIN_BROWSER,
@@ -38,11 +60,22 @@ type Config struct {
 	Finder Finder
 	// Log receives debug records; never a cookie or the SAMLResponse.
 	Log *slog.Logger
+	// Status, when set, gets the one line that says what the sign-in waits
+	// for ("waiting for the sign-in in the browser window ...").
+	Status func(msg string)
 }
 
-// ErrNotImplemented is returned by Driver.Login until the DevTools session
-// is written (next step of issue 13).
-var ErrNotImplemented = errors.New("browser: sign-in through the browser is not implemented yet")
+// Errors of a browser sign-in. Each is wrapped with the detail (the page
+// title, the browsers looked for).
+var (
+	// ErrClosed: the user closed the tab or the browser before the IdP
+	// posted to AWS (exit 3, like a cancelled prompt).
+	ErrClosed = errors.New("the browser window was closed before the sign-in finished")
+	// ErrTimeout: Config.Timeout passed with no post to AWS.
+	ErrTimeout = errors.New("no sign-in arrived from the browser in time")
+	// ErrNoDisplay: a window is needed and there is no display.
+	ErrNoDisplay = errors.New("there is no display to open the browser on (DISPLAY and WAYLAND_DISPLAY are not set)")
+)
 
 // Driver signs in through the user's browser. It implements idp.Driver.
 type Driver struct {
@@ -52,19 +85,332 @@ type Driver struct {
 var _ idp.Driver = (*Driver)(nil)
 
 // New returns a Driver for cfg.
-func New(cfg Config) *Driver {
+func New(cfg Config) (*Driver, error) {
 	if cfg.Timeout == 0 {
 		cfg.Timeout = DefaultTimeout
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Driver{cfg: cfg}
+	if cfg.Status == nil {
+		cfg.Status = func(string) {}
+	}
+	u, err := url.Parse(cfg.URL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, fmt.Errorf("%w: the sign-in URL %q is not an http(s) URL", idp.ErrBadInput, idp.RedactURLString(cfg.URL))
+	}
+	if cfg.AttachURL != "" {
+		if err := CheckAttachURL(cfg.AttachURL); err != nil {
+			return nil, err
+		}
+	}
+	return &Driver{cfg: cfg}, nil
+}
+
+// CheckAttachURL accepts a DevTools endpoint on this machine only: ws:// or
+// http:// to a loopback address or localhost. A DevTools socket is full
+// control of the browser, so samlogin never talks to one elsewhere.
+func CheckAttachURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "ws" && u.Scheme != "http") || u.Host == "" || u.User != nil {
+		return fmt.Errorf("%w: --browser-url must be ws://127.0.0.1:PORT/... or http://127.0.0.1:PORT (a browser started with --remote-debugging-port)", idp.ErrBadInput)
+	}
+	h := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	if ip := net.ParseIP(h); (ip != nil && ip.IsLoopback()) || h == "localhost" {
+		return nil
+	}
+	return fmt.Errorf("%w: --browser-url %s is not on this machine: samlogin attaches only to a browser on 127.0.0.1, ::1 or localhost", idp.ErrBadInput, u.Host)
 }
 
 // Login opens the browser at the IdP and returns the SAMLResponse the IdP
 // posts to AWS. in.Username and in.Password are not used: the user types
 // them in the browser.
 func (d *Driver) Login(ctx context.Context, in idp.LoginInput) (secret.String, error) {
-	return secret.String{}, ErrNotImplemented
+	log := d.cfg.Log
+	var (
+		allocCtx    context.Context
+		allocCancel context.CancelFunc
+		launched    = d.cfg.AttachURL == ""
+	)
+	// The browser lives as long as ctx (a signal ends it); the wait below
+	// has its own bound, so that a timeout still closes it gracefully.
+	if launched {
+		path, err := d.cfg.Finder.Find(d.cfg.Browser)
+		if err != nil {
+			return secret.String{}, err
+		}
+		if !hasDisplay() {
+			return secret.String{}, ErrNoDisplay
+		}
+		opts := []chromedp.ExecAllocatorOption{
+			chromedp.ExecPath(path),
+			chromedp.NoFirstRun,
+			chromedp.NoDefaultBrowserCheck,
+			chromedp.Flag("disable-sync", true),
+			chromedp.VisibleWindow,
+		}
+		if d.cfg.ProfileDir != "" {
+			if err := os.MkdirAll(d.cfg.ProfileDir, 0o700); err != nil {
+				return secret.String{}, fmt.Errorf("browser: the profile folder: %w", err)
+			}
+			opts = append(opts, chromedp.UserDataDir(d.cfg.ProfileDir))
+		}
+		log.Debug("browser: starting", "path", path, "profile", d.cfg.ProfileDir != "")
+		allocCtx, allocCancel = chromedp.NewExecAllocator(ctx, opts...)
+	} else {
+		log.Debug("browser: attaching", "url", idp.RedactURLString(d.cfg.AttachURL))
+		allocCtx, allocCancel = remote.NewAllocator(ctx, d.cfg.AttachURL)
+	}
+	defer allocCancel()
+	quiet := func(string, ...any) {}
+	tabCtx, tabCancel := chromedp.NewContext(allocCtx,
+		chromedp.WithLogf(quiet), chromedp.WithDebugf(quiet),
+		chromedp.WithErrorf(func(string, ...any) { log.Debug("browser: a DevTools message was not understood") }))
+	defer tabCancel()
+
+	started := time.Now()
+	if err := startBounded(tabCtx, tabCancel); err != nil {
+		return secret.String{}, d.startError(err)
+	}
+	c := chromedp.FromContext(tabCtx)
+	log.Debug("browser: ready", "took", time.Since(started).Round(time.Millisecond))
+
+	saml, err := d.wait(tabCtx, c)
+	d.close(tabCtx, tabCancel, launched)
+	return saml, err
+}
+
+// startBounded starts the browser (or attaches) and opens the tab. The
+// start is bounded by startTimeout; a stuck start cancels the tab's context,
+// which ends the browser.
+func startBounded(tabCtx context.Context, tabCancel context.CancelFunc) error {
+	stuck := time.AfterFunc(startTimeout, tabCancel)
+	defer stuck.Stop()
+	if err := chromedp.Do(tabCtx); err != nil {
+		if tabCtx.Err() != nil && !stuck.Stop() {
+			return fmt.Errorf("the browser did not start within %s", startTimeout)
+		}
+		return err
+	}
+	return nil
+}
+
+func (d *Driver) startError(err error) error {
+	switch {
+	case errors.Is(err, chromedp.ErrNoDisplay):
+		return ErrNoDisplay
+	case d.cfg.AttachURL != "":
+		return fmt.Errorf("browser: attach to %s: %w (start it with --remote-debugging-port=PORT)", d.cfg.AttachURL, err)
+	case d.cfg.ProfileDir != "" && lockExists(d.cfg.ProfileDir):
+		return fmt.Errorf("browser: the browser did not start: the profile %s may be in use by another browser window; close it and try again (%v)", d.cfg.ProfileDir, err)
+	}
+	return fmt.Errorf("browser: the browser did not start: %w", err)
+}
+
+// lockExists reports whether Chromium's profile lock is in dir.
+func lockExists(dir string) bool {
+	for _, n := range []string{"SingletonLock", "lockfile"} {
+		if _, err := os.Lstat(filepath.Join(dir, n)); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// close ends what Login started: the whole browser, gracefully (so that a
+// kept profile saves its cookies), or only samlogin's tab in an attached
+// browser.
+func (d *Driver) close(tabCtx context.Context, tabCancel context.CancelFunc, launched bool) {
+	if !launched {
+		tabCancel() // closes and waits for our tab only
+		return
+	}
+	cctx, cancel := context.WithTimeout(tabCtx, closeTimeout)
+	defer cancel()
+	if err := chromedp.Cancel(cctx); err != nil {
+		d.cfg.Log.Debug("browser: close", "err", err)
+	}
+	tabCancel()
+}
+
+// page is what the driver knows of the tab while it waits: its last title
+// and host, for messages.
+type pageInfo struct {
+	mu    sync.Mutex
+	title string
+	host  string
+}
+
+func (p *pageInfo) set(title, rawURL string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.title = title
+	if u, err := url.Parse(rawURL); err == nil && u.Host != "" {
+		p.host = u.Host
+	}
+}
+
+// describe is ` (last page: "TITLE" at HOST)`, cleaned, or "".
+func (p *pageInfo) describe() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case p.title != "" && p.host != "":
+		return fmt.Sprintf(" (last page: %q at %s)", idp.CleanText(p.title), p.host)
+	case p.host != "":
+		return " (last page at " + p.host + ")"
+	}
+	return ""
+}
+
+// wait intercepts the tab's requests to AWS's sign-in hosts until the
+// SAMLResponse arrives, the tab closes, or the timeout passes.
+func (d *Driver) wait(tabCtx context.Context, c *chromedp.Context) (secret.String, error) {
+	ctx, cancel := context.WithCancelCause(tabCtx)
+	defer cancel(nil)
+	ctx, stop := context.WithTimeoutCause(ctx, d.cfg.Timeout, ErrTimeout)
+	defer stop()
+	t := c.Target
+	id := t.TargetID
+	info := &pageInfo{}
+
+	// The tab closing, or the browser going away, ends the wait.
+	destroyed := chromedp.BrowserEvents(ctx, target.TargetDestroyed)
+	changed := chromedp.BrowserEvents(ctx, target.TargetInfoChanged)
+	go func() {
+		for ev, err := range destroyed {
+			if err != nil {
+				return
+			}
+			if ev.TargetID == id {
+				cancel(ErrClosed)
+				return
+			}
+		}
+	}()
+	go func() {
+		for ev, err := range changed {
+			if err != nil {
+				return
+			}
+			if ev.TargetInfo != nil && ev.TargetInfo.TargetID == id {
+				info.set(ev.TargetInfo.Title, ev.TargetInfo.URL)
+			}
+		}
+	}()
+	go func() {
+		select {
+		case <-c.Browser.LostConnection:
+			cancel(ErrClosed)
+		case <-ctx.Done():
+		}
+	}()
+
+	paused := cdp.Events(ctx, t, fetch.RequestPaused)
+	var ps []*fetch.RequestPattern
+	for _, p := range Patterns() {
+		ps = append(ps, &fetch.RequestPattern{URLPattern: p})
+	}
+	if _, err := cdp.Call(ctx, t, network.Enable, network.EnableParams{}); err != nil {
+		return secret.String{}, d.waitError(ctx, info, fmt.Errorf("browser: %w", err))
+	}
+	if _, err := cdp.Call(ctx, t, fetch.Enable, fetch.EnableParams{Patterns: ps}); err != nil {
+		return secret.String{}, d.waitError(ctx, info, fmt.Errorf("browser: enable interception: %w", err))
+	}
+	// page.Navigate, not chromedp.Navigate: the latter waits for the load
+	// event, which a paused request would hold.
+	if _, err := cdp.Call(ctx, t, page.Navigate, page.NavigateParams{URL: d.cfg.URL}); err != nil {
+		return secret.String{}, d.waitError(ctx, info, fmt.Errorf("browser: open the sign-in page: %w", err))
+	}
+	d.cfg.Status(fmt.Sprintf("waiting for the sign-in in the browser window (timeout %s); sign in there as usual", d.cfg.Timeout))
+	for ev, err := range paused {
+		if err != nil {
+			return secret.String{}, d.waitError(ctx, info, err)
+		}
+		if !IsAWSSAML(ev.Request.Method, ev.Request.URL) {
+			// A wide pattern paused it: let it go on unchanged.
+			d.cfg.Log.Debug("browser: continued", "method", ev.Request.Method, "url", idp.RedactURLString(ev.Request.URL))
+			if _, err := cdp.Call(ctx, t, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID}); err != nil {
+				return secret.String{}, d.waitError(ctx, info, err)
+			}
+			continue
+		}
+		d.cfg.Log.Debug("browser: intercepted the post to AWS", "url", idp.RedactURLString(ev.Request.URL))
+		body, err := d.postBody(ctx, t, ev)
+		// Answer the request before anything else: it never leaves the
+		// browser, whatever its body.
+		if ferr := d.fulfill(ctx, t, ev.RequestID); ferr != nil {
+			d.cfg.Log.Debug("browser: answer the post", "err", ferr)
+		}
+		if err != nil {
+			return secret.String{}, err
+		}
+		saml, err := SAMLResponseFromForm(header(ev.Request.Headers, "Content-Type"), body)
+		if err != nil {
+			return secret.String{}, fmt.Errorf("%w%s", err, info.describe())
+		}
+		return saml, nil
+	}
+	return secret.String{}, d.waitError(ctx, info, context.Cause(ctx))
+}
+
+// waitError turns the end of the wait into the error the user reads.
+func (d *Driver) waitError(ctx context.Context, info *pageInfo, err error) error {
+	switch cause := context.Cause(ctx); {
+	case errors.Is(cause, ErrClosed):
+		return fmt.Errorf("%w: %w%s", idp.ErrCancelled, ErrClosed, info.describe())
+	case errors.Is(cause, ErrTimeout):
+		return fmt.Errorf("%w: waited %s%s", ErrTimeout, d.cfg.Timeout, info.describe())
+	case cause != nil && errors.Is(err, context.Canceled):
+		return cause
+	case errors.Is(err, chromedp.ErrTargetDetached):
+		return fmt.Errorf("%w: %w%s", idp.ErrCancelled, ErrClosed, info.describe())
+	}
+	return err
+}
+
+// postBody returns the body of the intercepted POST: from the event, or,
+// when Chromium left a large body out of it, from Network.getRequestPostData.
+func (d *Driver) postBody(ctx context.Context, t *chromedp.Target, ev fetch.EventRequestPaused) ([]byte, error) {
+	var body []byte
+	for _, e := range ev.Request.PostDataEntries {
+		if e != nil {
+			body = append(body, e.Bytes...)
+		}
+		if len(body) > MaxBody {
+			return nil, fmt.Errorf("browser: read the post to AWS: body over %d bytes", MaxBody)
+		}
+	}
+	if len(body) == 0 && ev.Request.HasPostData && ev.NetworkID != "" {
+		res, err := cdp.Call(ctx, t, network.GetRequestPostData, network.GetRequestPostDataParams{RequestID: ev.NetworkID})
+		if err != nil {
+			return nil, fmt.Errorf("browser: read the post to AWS: %w", err)
+		}
+		body = res.PostData
+	}
+	return body, nil
+}
+
+// fulfill answers the intercepted request with DonePage.
+func (d *Driver) fulfill(ctx context.Context, t *chromedp.Target, id fetch.RequestID) error {
+	hs := make([]*fetch.HeaderEntry, len(DoneHeaders))
+	for i, h := range DoneHeaders {
+		hs[i] = &fetch.HeaderEntry{Name: h[0], Value: h[1]}
+	}
+	_, err := cdp.Call(ctx, t, fetch.FulfillRequest, fetch.FulfillRequestParams{
+		RequestID: id, ResponseCode: 200, ResponseHeaders: hs, Body: []byte(DonePage),
+	})
+	return err
+}
+
+// header returns the value of a request header, case-insensitively.
+func header(h network.Headers, name string) string {
+	for k, v := range h {
+		if strings.EqualFold(k, name) {
+			if s, ok := v.(string); ok {
+				return s
+			}
+		}
+	}
+	return ""
 }
