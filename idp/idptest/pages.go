@@ -59,8 +59,14 @@ func (s *ADFS) loginPage(w http.ResponseWriter, r *http.Request, user, msg strin
 		page = strings.Replace(page, `name="UserName" type="email" value=""`, `name="UserName" type="email" value="`+html.EscapeString(user)+`"`, 1)
 		page = strings.Replace(page, `<label id="errorText" for=""></label>`, `<label id="errorText" for="">`+html.EscapeString(msg)+`</label>`, 1)
 	}
+	// Real ADFS defines Login.submitLoginRequest in a script the capture
+	// left out; a browser (the browser sign-in tests) needs it to sign in.
+	page = strings.Replace(page, "</body>", loginScript+"</body>", 1)
 	writeHTML(w, http.StatusOK, page)
 }
+
+// loginScript is ADFS's Login.submitLoginRequest, which posts #loginForm.
+const loginScript = `<script type="text/javascript">var Login = {submitLoginRequest: function () { document.forms['loginForm'].submit(); return false; }};</script>`
 
 // frame wraps content in the page layout ADFS 2012 R2+ uses.
 func frame(title, content string) string {

@@ -166,3 +166,25 @@ func RequireKerberos(t testing.TB) Kerberos {
 	}
 	return k
 }
+
+// HowChromium is what to do when Chromium is missing.
+const HowChromium = "install Debian's chromium (`apt-get install chromium`; `make test` does it through scripts/deps.sh), " +
+	"or set SAMLOGIN_TEST_CHROMIUM to a Chromium-family browser, and run the tests again"
+
+// RequireChromium returns the Chromium the browser sign-in tests drive
+// headless: SAMLOGIN_TEST_CHROMIUM, else chromium or chromium-browser on
+// the PATH. It skips (fails in CI) when there is none.
+func RequireChromium(t testing.TB) string {
+	t.Helper()
+	testtmp.SkipUnderWine(t, "the browser sign-in runs headless Chromium in the Linux tests (make test)")
+	if p := os.Getenv("SAMLOGIN_TEST_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, n := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(n); err == nil {
+			return p
+		}
+	}
+	skip(t, "browser sign-in test skipped: no Chromium found; "+HowChromium)
+	return ""
+}
