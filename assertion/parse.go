@@ -37,6 +37,7 @@ const maxDepth = 128
 // Assertion is what a SAML Response says, as far as AWS is concerned.
 type Assertion struct {
 	Issuer, Destination, Audience, Subject string
+	SubjectFormat                          string // NameID/@Format, "" if absent
 	Status, SubStatus                      string // full URNs
 	ResponseSigned, AssertionSigned        bool
 	// NotBefore is Conditions/@NotBefore; NotOnOrAfter is the earliest of
@@ -201,11 +202,26 @@ func (a *Assertion) readAssertion(as *etree.Element) error {
 	return nil
 }
 
+// NameIDTransient is the NameID format of a subject that changes at every
+// sign-in.
+const NameIDTransient = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
+
+// Identity names the signed-in user as the IdP does: the subject's NameID,
+// unless it is transient (new at every sign-in), then the RoleSessionName.
+// It is "" when the assertion names neither.
+func (a *Assertion) Identity() string {
+	if a.Subject != "" && a.SubjectFormat != NameIDTransient {
+		return a.Subject
+	}
+	return a.SessionName
+}
+
 func (a *Assertion) readSubject(subject *etree.Element) error {
 	for _, c := range subject.ChildElements() {
 		switch {
 		case is(c, NSAssertion, "NameID"):
 			a.Subject = strings.TrimSpace(c.Text())
+			a.SubjectFormat = strings.TrimSpace(c.SelectAttrValue("Format", ""))
 		case is(c, NSAssertion, "SubjectConfirmation"):
 			for _, d := range c.ChildElements() {
 				if !is(d, NSAssertion, "SubjectConfirmationData") {

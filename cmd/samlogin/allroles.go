@@ -84,7 +84,7 @@ func (f *flow) signInCached(ctx context.Context) (*assertion.Assertion, error) {
 			}
 		}
 	}
-	if so.username == "" { // the cache key needs it: ask now, once
+	if so.username == "" && !so.browserOn() { // the cache key needs it: ask now, once
 		u, err := f.prompt.Input("Username")
 		if err != nil {
 			return nil, err
@@ -98,12 +98,16 @@ func (f *flow) signInCached(ctx context.Context) (*assertion.Assertion, error) {
 		}
 	}
 	if f.lo.noCache {
-		return signIn(ctx, f.env, so, f.prompt, f.lo.debug)
+		a, err := signIn(ctx, f.env, so, f.prompt, f.lo.debug)
+		if err != nil {
+			return nil, err
+		}
+		return a, f.browserIdentity(a)
 	}
 	log := newLogger(f.env, f.lo.debug)
 	cache := &samlcache.Cache{Dir: awsconfig.StateDir(f.env.Home), Now: f.env.Now}
 	key, _ := assertionCacheKey(so)
-	if !so.force {
+	if !so.force && so.username != "" {
 		if enc, ok := cache.Get(key); ok {
 			now := f.env.Now()
 			a, err := assertion.Parse([]byte(enc.Reveal()))
@@ -120,6 +124,10 @@ func (f *flow) signInCached(ctx context.Context) (*assertion.Assertion, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := f.browserIdentity(a); err != nil {
+		return nil, err
+	}
+	key, _ = assertionCacheKey(so) // the user may be known only now (--browser)
 	if err := cache.Put(key, a.Encoded, a.NotOnOrAfter); err != nil {
 		log.Debug("assertion cache: not kept", "err", err)
 	}

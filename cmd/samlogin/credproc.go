@@ -206,6 +206,15 @@ func (t *ttyPrompter) get() idp.Prompter {
 	return t.p
 }
 
+// Say writes a line on the terminal (after the banner), or nowhere when
+// there is none: a browser sign-in says there that it opens the browser.
+func (t *ttyPrompter) Say(msg string) {
+	t.get()
+	if t.console != nil {
+		_, _ = t.console.Out.WriteString("samlogin: " + msg + "\n")
+	}
+}
+
 func (t *ttyPrompter) close() {
 	if t.console != nil {
 		_ = t.console.Close()

@@ -34,6 +34,9 @@ type driverRow struct {
 	prepare func(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter) error
 	// accepted, when set, runs after the IdP handed over a SAMLResponse.
 	accepted func(env *Env, so *signinOptions)
+	// browserURL, when set, is where a sign-in in the user's browser
+	// (--browser) starts; a row without it cannot sign in there.
+	browserURL func(so *signinOptions, rp string) (string, error)
 }
 
 // drivers is the explicit table of drivers, in the order a row is looked
@@ -42,7 +45,7 @@ var drivers = []driverRow{
 	{
 		name:     "adfs",
 		flag:     "adfs-host",
-		settings: []string{"login-to-rp", "kerberos"},
+		settings: []string{"login-to-rp", "kerberos", "browser", "browser-profile"},
 		selected: func(so *signinOptions) bool { return so.adfsHost != "" },
 		describe: func(so *signinOptions) string { return so.adfsHost },
 		build: func(env *Env, so *signinOptions, rp string, deps idp.Deps) (idp.Driver, error) {
@@ -56,15 +59,24 @@ var drivers = []driverRow{
 			return adfs.New(adfs.Config{Host: so.adfsHost, LoginToRP: rp, AllowHosts: so.allowHosts,
 				Kerberos: krb, KerberosAuto: so.kerberos == "auto"}, deps)
 		},
+		browserURL: func(so *signinOptions, rp string) (string, error) {
+			u, err := adfs.SignInURL(so.adfsHost, rp)
+			if err != nil {
+				return "", err
+			}
+			return u.String(), nil
+		},
 	},
 	{
 		name:     "form",
 		flag:     "idp-url",
+		settings: []string{"browser", "browser-profile"},
 		selected: func(so *signinOptions) bool { return so.idpURL != "" },
 		describe: func(so *signinOptions) string { return so.idpURL },
 		build: func(_ *Env, so *signinOptions, rp string, deps idp.Deps) (idp.Driver, error) {
 			return form.New(form.Config{URL: so.idpURL, AllowHosts: so.allowHosts}, deps)
 		},
+		browserURL: func(so *signinOptions, _ string) (string, error) { return so.idpURL, nil },
 	},
 	{
 		name:     "onelogin",
@@ -95,21 +107,23 @@ func idpFlags() string {
 	return strings.Join(names, ", ")
 }
 
-// rowOfSetting is the row a flag belongs to, or nil.
-func rowOfSetting(flag string) *driverRow {
+// rowsOfSetting are the rows a flag belongs to (one, or several for a
+// setting such as --browser that more than one driver has), or nil.
+func rowsOfSetting(flag string) []*driverRow {
+	var rs []*driverRow
 	for i := range drivers {
 		if drivers[i].flag == flag || slices.Contains(drivers[i].settings, flag) {
-			return &drivers[i]
+			rs = append(rs, &drivers[i])
 		}
 	}
-	return nil
+	return rs
 }
 
-// otherRowGiven reports whether the flag of a row other than r was given
+// otherRowGiven reports whether the flag of a row other than rs was given
 // on the command line (or in the environment) now.
-func otherRowGiven(changed func(string) bool, r *driverRow) bool {
+func otherRowGiven(changed func(string) bool, rs ...*driverRow) bool {
 	for i := range drivers {
-		if &drivers[i] != r && changed(drivers[i].flag) {
+		if !slices.Contains(rs, &drivers[i]) && changed(drivers[i].flag) {
 			return true
 		}
 	}

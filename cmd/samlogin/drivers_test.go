@@ -33,7 +33,7 @@ func TestPickDriver(t *testing.T) {
 		if r.flag == "" || r.selected == nil || r.describe == nil || r.build == nil {
 			t.Errorf("row %q lacks a field", r.name)
 		}
-		if rowOfSetting(r.flag) == nil {
+		if rowsOfSetting(r.flag) == nil {
 			t.Errorf("row %q: its flag belongs to no row", r.name)
 		}
 	}

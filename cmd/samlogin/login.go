@@ -91,6 +91,8 @@ var settingKeys = []struct{ flag, key string }{
 	{"credential-process", "samlogin_credential_process"},
 	{"keychain", "samlogin_keychain"},
 	{"kerberos", "samlogin_kerberos"},
+	{"browser", "samlogin_browser"},
+	{"browser-profile", "samlogin_browser_profile"},
 	// Profiles written by aws-adfs are read too, so its users switch
 	// without reconfiguring (samlogin's own keys win when both are set).
 	{"adfs-host", "adfs_config.adfs_host"},
@@ -113,7 +115,7 @@ func applyStored(fs *pflag.FlagSet, stored map[string]string) error {
 		if f == nil || f.Changed || v == "" {
 			continue
 		}
-		if r := rowOfSetting(s.flag); r != nil && otherRowGiven(givenNow, r) {
+		if rs := rowsOfSetting(s.flag); rs != nil && otherRowGiven(givenNow, rs...) {
 			continue // an IdP given now replaces the stored one
 		}
 		if s.flag == "role-arn" && fs.Changed("role") {

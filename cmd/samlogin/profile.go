@@ -15,6 +15,7 @@ import (
 	"github.com/samlogin/samlogin/assertion"
 	"github.com/samlogin/samlogin/awsconfig"
 	"github.com/samlogin/samlogin/idp"
+	"github.com/samlogin/samlogin/idp/browser"
 )
 
 // newStore is the one reader of what profiles hold (awsconfig.Store).
@@ -305,6 +306,10 @@ func credentialsOf(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginOp
 			if errors.Is(err, idp.ErrNoPrompt) {
 				return nil, withHint(fmt.Errorf("profile %s needs a sign-in: %w", f.profile, err),
 					fmt.Sprintf("run 'samlogin --profile %s' once on a terminal", f.profile))
+			}
+			if errors.Is(err, browser.ErrNoDisplay) {
+				return nil, withHint(fmt.Errorf("profile %s needs a sign-in in the browser, and %w", f.profile, err),
+					fmt.Sprintf("run 'samlogin --profile %s' in your desktop session", f.profile))
 			}
 			return nil, err
 		}

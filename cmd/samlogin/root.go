@@ -189,7 +189,7 @@ func envName(flag string) string {
 func applyEnv(fs *pflag.FlagSet, env *Env) error {
 	var err error
 	fs.VisitAll(func(f *pflag.Flag) {
-		if err != nil || f.Changed || f.Name == "help" || f.Name == "version" {
+		if err != nil || f.Changed || f.Name == "help" || f.Name == "version" || f.Annotations[noEnvTwin] != nil {
 			return
 		}
 		v, ok := env.LookupEnv(envName(f.Name))

@@ -45,6 +45,7 @@ type signinOptions struct {
 	forgetSession   bool   // --no-remember-session was given: drop a kept session
 	kerberos        string // --kerberos: "true", "auto" or ""/"false"
 	onelogin        oneLoginOptions
+	browser         browserOptions
 }
 
 func addSigninFlags(fs *pflag.FlagSet, so *signinOptions) {
@@ -70,6 +71,7 @@ func addSigninFlags(fs *pflag.FlagSet, so *signinOptions) {
 	fs.Var(noFlag{fs: fs, target: "remember-session", set: &so.forgetSession}, "no-remember-session", "do not keep the IdP's session, and drop the one kept")
 	fs.Lookup("no-remember-session").NoOptDefVal = "true"
 	addKerberosFlag(fs, so)
+	addBrowserFlags(fs, &so.browser)
 }
 
 // hasIdP reports whether an identity provider is configured.
@@ -130,6 +132,11 @@ func signIn(ctx context.Context, env *Env, so *signinOptions, p idp.Prompter, de
 	rp, err := relyingParty(so)
 	if err != nil {
 		return nil, err
+	}
+	if so.browserOn() {
+		ctx, cancel := withTimeout(ctx, so.timeout)
+		defer cancel()
+		return signInBrowser(ctx, env, so, row, rp, p, debug)
 	}
 	// The bound covers the password command and the prompts too.
 	ctx, cancel := withTimeout(ctx, so.timeout)
