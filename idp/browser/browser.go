@@ -238,13 +238,22 @@ func (d *Driver) close(tabCtx context.Context, tabCancel context.CancelFunc, lau
 type pageInfo struct {
 	mu    sync.Mutex
 	title string
+	url   string
 	host  string
 }
 
 func (p *pageInfo) set(title, rawURL string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.title = title
+	if _, rest, ok := strings.Cut(rawURL, "://"); ok && title != "" && strings.HasPrefix(rest, title) {
+		// Chromium's stand-in title for a page that has none (yet): the
+		// URL, which may carry tokens. Keep the last real title.
+		title = ""
+		if rawURL == p.url {
+			return
+		}
+	}
+	p.title, p.url = title, rawURL
 	if u, err := url.Parse(rawURL); err == nil && u.Host != "" {
 		p.host = u.Host
 	}
@@ -322,7 +331,7 @@ func (d *Driver) wait(tabCtx context.Context, c *chromedp.Context) (secret.Strin
 	if _, err := cdp.Call(ctx, t, page.Navigate, page.NavigateParams{URL: d.cfg.URL}); err != nil {
 		return secret.String{}, d.waitError(ctx, info, fmt.Errorf("browser: open the sign-in page: %w", err))
 	}
-	d.cfg.Status(fmt.Sprintf("waiting for the sign-in in the browser window (timeout %s); sign in there as usual", d.cfg.Timeout))
+	d.cfg.Status(fmt.Sprintf("waiting for the sign-in in the browser window (timeout %s); sign in there as usual", d.cfg.Timeout.Round(time.Second)))
 	for ev, err := range paused {
 		if err != nil {
 			return secret.String{}, d.waitError(ctx, info, err)
@@ -360,7 +369,7 @@ func (d *Driver) waitError(ctx context.Context, info *pageInfo, err error) error
 	case errors.Is(cause, ErrClosed):
 		return fmt.Errorf("%w: %w%s", idp.ErrCancelled, ErrClosed, info.describe())
 	case errors.Is(cause, ErrTimeout):
-		return fmt.Errorf("%w: waited %s%s", ErrTimeout, d.cfg.Timeout, info.describe())
+		return fmt.Errorf("%w: waited %s%s", ErrTimeout, d.cfg.Timeout.Round(time.Second), info.describe())
 	case cause != nil && errors.Is(err, context.Canceled):
 		return cause
 	case errors.Is(err, chromedp.ErrTargetDetached):
