@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"log/slog"
 	"net"
 	"net/url"
@@ -274,30 +275,27 @@ func (d *Driver) wait(tabCtx context.Context, c *chromedp.Context) (secret.Strin
 	id := t.TargetID
 	info := &pageInfo{}
 
-	// The tab closing, or the browser going away, ends the wait.
-	destroyed := chromedp.BrowserEvents(ctx, target.TargetDestroyed)
-	changed := chromedp.BrowserEvents(ctx, target.TargetInfoChanged)
-	go func() {
-		for ev, err := range destroyed {
-			if err != nil {
-				return
-			}
+	// The tab closing, or the browser going away, ends the wait. One
+	// ordered listener sees both target events, so that the last title and
+	// URL are known before the tab's end is.
+	if err := chromedp.ListenBrowser(ctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *target.EventTargetDestroyed:
 			if ev.TargetID == id {
 				cancel(ErrClosed)
-				return
 			}
-		}
-	}()
-	go func() {
-		for ev, err := range changed {
-			if err != nil {
-				return
-			}
+		case *target.EventTargetInfoChanged:
 			if ev.TargetInfo != nil && ev.TargetInfo.TargetID == id {
 				info.set(ev.TargetInfo.Title, ev.TargetInfo.URL)
 			}
 		}
-	}()
+	}); err != nil {
+		return secret.String{}, d.waitError(ctx, info, fmt.Errorf("browser: %w", err))
+	}
+	// Chromium sends Target.targetInfoChanged when the URL changes, not when
+	// the title does: ask for the title when a page has loaded.
+	onEach(cdp.Events(ctx, t, page.DomContentEventFired), func() { d.refresh(ctx, c, info) })
+	onEach(cdp.Events(ctx, t, page.LoadEventFired), func() { d.refresh(ctx, c, info) })
 	go func() {
 		select {
 		case <-c.Browser.LostConnection:
@@ -347,11 +345,33 @@ func (d *Driver) wait(tabCtx context.Context, c *chromedp.Context) (secret.Strin
 		}
 		saml, err := SAMLResponseFromForm(header(ev.Request.Headers, "Content-Type"), body)
 		if err != nil {
+			d.refresh(ctx, c, info)
 			return secret.String{}, fmt.Errorf("%w%s", err, info.describe())
 		}
 		return saml, nil
 	}
 	return secret.String{}, d.waitError(ctx, info, context.Cause(ctx))
+}
+
+// refresh asks the browser for the tab's title and URL.
+func (d *Driver) refresh(ctx context.Context, c *chromedp.Context, info *pageInfo) {
+	res, err := cdp.Call(ctx, c.Browser, target.GetTargetInfo, target.GetTargetInfoParams{TargetID: c.Target.TargetID})
+	if err != nil || res.TargetInfo == nil {
+		return
+	}
+	info.set(res.TargetInfo.Title, res.TargetInfo.URL)
+}
+
+// onEach calls f for each event of s, in a goroutine, until s ends.
+func onEach[E any](s iter.Seq2[E, error], f func()) {
+	go func() {
+		for _, err := range s {
+			if err != nil {
+				return
+			}
+			f()
+		}
+	}()
 }
 
 // waitError turns the end of the wait into the error the user reads.
@@ -360,6 +380,10 @@ func (d *Driver) waitError(ctx context.Context, info *pageInfo, err error) error
 	case errors.Is(cause, ErrClosed):
 		return fmt.Errorf("%w: %w%s", idp.ErrCancelled, ErrClosed, info.describe())
 	case errors.Is(cause, ErrTimeout):
+		// The tab is still there: its title names the page the user was on.
+		rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		d.refresh(rctx, chromedp.FromContext(ctx), info)
+		rcancel()
 		return fmt.Errorf("%w: waited %s%s", ErrTimeout, d.cfg.Timeout, info.describe())
 	case cause != nil && errors.Is(err, context.Canceled):
 		return cause
