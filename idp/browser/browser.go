@@ -35,6 +35,9 @@ const DefaultTimeout = 5 * time.Minute
 const (
 	startTimeout = 60 * time.Second
 	closeTimeout = 10 * time.Second
+	// postDataTimeout bounds the read of a post body Chromium left out of
+	// Fetch.requestPaused.
+	postDataTimeout = 10 * time.Second
 )
 
 // Config is everything the driver is given. It reads no flag, environment
@@ -81,6 +84,9 @@ var (
 // Driver signs in through the user's browser. It implements idp.Driver.
 type Driver struct {
 	cfg Config
+	// bodyFromNetwork ignores the body in Fetch.requestPaused, as if
+	// Chromium had left it out, so that tests reach the fallback.
+	bodyFromNetwork bool
 }
 
 var _ idp.Driver = (*Driver)(nil)
@@ -334,14 +340,15 @@ func (d *Driver) wait(tabCtx context.Context, c *chromedp.Context) (secret.Strin
 			continue
 		}
 		d.cfg.Log.Debug("browser: intercepted the post to AWS", "url", idp.RedactURLString(ev.Request.URL))
-		body, err := d.postBody(ctx, t, ev)
 		// Answer the request before anything else: it never leaves the
-		// browser, whatever its body.
+		// browser, whatever its body. Network.getRequestPostData (the
+		// fallback of postBody) does not answer while the request is paused.
 		if ferr := d.fulfill(ctx, t, ev.RequestID); ferr != nil {
 			d.cfg.Log.Debug("browser: answer the post", "err", ferr)
 		}
+		body, err := d.postBody(ctx, t, ev)
 		if err != nil {
-			return secret.String{}, err
+			return secret.String{}, d.waitError(ctx, info, err)
 		}
 		saml, err := SAMLResponseFromForm(header(ev.Request.Headers, "Content-Type"), body)
 		if err != nil {
@@ -394,10 +401,16 @@ func (d *Driver) waitError(ctx context.Context, info *pageInfo, err error) error
 }
 
 // postBody returns the body of the intercepted POST: from the event, or,
-// when Chromium left a large body out of it, from Network.getRequestPostData.
+// when Chromium left a large body out of it, from Network.getRequestPostData,
+// which answers only once the request is no longer paused (call it after
+// fulfill).
 func (d *Driver) postBody(ctx context.Context, t *chromedp.Target, ev fetch.EventRequestPaused) ([]byte, error) {
 	var body []byte
-	for _, e := range ev.Request.PostDataEntries {
+	entries := ev.Request.PostDataEntries
+	if d.bodyFromNetwork {
+		entries = nil
+	}
+	for _, e := range entries {
 		if e != nil {
 			body = append(body, e.Bytes...)
 		}
@@ -406,7 +419,11 @@ func (d *Driver) postBody(ctx context.Context, t *chromedp.Target, ev fetch.Even
 		}
 	}
 	if len(body) == 0 && ev.Request.HasPostData && ev.NetworkID != "" {
-		res, err := cdp.Call(ctx, t, network.GetRequestPostData, network.GetRequestPostDataParams{RequestID: ev.NetworkID})
+		d.cfg.Log.Debug("browser: the post's body is not in the event; reading it with Network.getRequestPostData")
+		// Bounded: Chromium does not answer it for a request still paused.
+		gctx, cancel := context.WithTimeout(ctx, postDataTimeout)
+		defer cancel()
+		res, err := cdp.Call(gctx, t, network.GetRequestPostData, network.GetRequestPostDataParams{RequestID: ev.NetworkID})
 		if err != nil {
 			return nil, fmt.Errorf("browser: read the post to AWS: %w", err)
 		}

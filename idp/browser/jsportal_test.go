@@ -1,17 +1,21 @@
 package browser_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/webauthn"
 	"github.com/chromedp/chromedp"
 
+	"github.com/samlogin/samlogin/idp"
 	"github.com/samlogin/samlogin/idp/browser"
 	"github.com/samlogin/samlogin/idp/idptest"
 	"github.com/samlogin/samlogin/internal/browsertest"
@@ -213,8 +217,9 @@ func bigSAMLResponse(user string) string {
 	return base64.StdEncoding.EncodeToString([]byte(b.String()))
 }
 
-// TestLargeSAMLResponse: a 200 KB SAMLResponse arrives whole (Chromium
-// may leave a large body out of Fetch.requestPaused).
+// TestLargeSAMLResponse: a 200 KB SAMLResponse arrives whole, from the
+// body in Fetch.requestPaused and, when Chromium leaves a body out of it
+// (it may for a large one), from Network.getRequestPostData.
 func TestLargeSAMLResponse(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Chromium")
@@ -223,12 +228,55 @@ func TestLargeSAMLResponse(t *testing.T) {
 	if len(want) < 190_000 {
 		t.Fatalf("the test SAMLResponse is %d bytes, want about 200 KB", len(want))
 	}
-	h := browsertest.New(t, browsertest.Options{})
-	p := idptest.NewJSPortal(t, idptest.JSPortalOptions{Users: jsUsers, SAMLResponse: bigSAMLResponse, RelayState: "https://console.aws.amazon.com/"})
-	ch := login(context.Background(), t, headless(t, h, p.URL()))
-	signIn(t, h, p)
-	checkSignedIn(t, h, wait(t, ch), want)
-	checkGone(t, h)
+	for _, fallback := range []bool{false, true} {
+		t.Run(map[bool]string{false: "event", true: "getRequestPostData"}[fallback], func(t *testing.T) {
+			h := browsertest.New(t, browsertest.Options{})
+			p := idptest.NewJSPortal(t, idptest.JSPortalOptions{Users: jsUsers, SAMLResponse: bigSAMLResponse, RelayState: "https://console.aws.amazon.com/"})
+			cfg := headless(t, h, p.URL())
+			var logs syncBuffer
+			cfg.Log = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			newDriver := browser.New
+			if fallback {
+				newDriver = browser.NewBodyFromNetwork
+			}
+			d, err := newDriver(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ch := make(chan result, 1)
+			go func() {
+				s, err := d.Login(context.Background(), idp.LoginInput{})
+				ch <- result{s.Reveal(), err}
+			}()
+			signIn(t, h, p)
+			checkSignedIn(t, h, wait(t, ch), want)
+			checkGone(t, h)
+			if got := strings.Contains(logs.String(), "Network.getRequestPostData"); got != fallback {
+				t.Errorf("read with Network.getRequestPostData: %v, want %v; debug log:\n%s", got, fallback, logs.String())
+			}
+			if strings.Contains(logs.String(), want[:64]) {
+				t.Error("the debug log has the SAMLResponse")
+			}
+		})
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the driver's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // TestProfileKept: with a kept profile, the portal's remember-me cookie
