@@ -340,6 +340,10 @@ func (d *Driver) wait(tabCtx context.Context, c *chromedp.Context) (secret.Strin
 			continue
 		}
 		d.cfg.Log.Debug("browser: intercepted the post to AWS", "url", idp.RedactURLString(ev.Request.URL))
+		// The page that posted, for a message: asked now, while the tab
+		// still shows it.
+		d.refresh(ctx, c, info)
+		where := info.describe()
 		// Answer the request before anything else: it never leaves the
 		// browser, whatever its body. Network.getRequestPostData (the
 		// fallback of postBody) does not answer while the request is paused.
@@ -352,8 +356,7 @@ func (d *Driver) wait(tabCtx context.Context, c *chromedp.Context) (secret.Strin
 		}
 		saml, err := SAMLResponseFromForm(header(ev.Request.Headers, "Content-Type"), body)
 		if err != nil {
-			d.refresh(ctx, c, info)
-			return secret.String{}, fmt.Errorf("%w%s", err, info.describe())
+			return secret.String{}, fmt.Errorf("%w%s", err, where)
 		}
 		return saml, nil
 	}

@@ -295,7 +295,7 @@ func TestProfileKept(t *testing.T) {
 	checkSignedIn(t, h, wait(t, ch), idptest.FakeSAMLResponse("alice"))
 	checkGone(t, h)
 
-	cfg.Timeout = 20 * time.Second
+	cfg.Timeout = 10 * time.Second
 	r := wait(t, login(context.Background(), t, cfg))
 	if r.err != nil {
 		t.Fatalf("second Login with the kept profile (nobody typing): %v", r.err)
