@@ -162,8 +162,14 @@ func (b *scriptBrowser) cmd(t *testing.T, ts *testscript.TestScript, neg bool, a
 	case "tabs":
 		want, err := strconv.Atoi(args[1])
 		ts.Check(err)
-		got, err := b.h.PageTabs(context.Background())
+		infos, err := b.h.Targets(context.Background())
 		ts.Check(err)
+		var got []string
+		for _, in := range infos {
+			if in.Type == "page" {
+				got = append(got, in.URL)
+			}
+		}
 		if (len(got) == want) == neg {
 			ts.Fatalf("the browser has %d page tabs %q, want %d", len(got), got, want)
 		}

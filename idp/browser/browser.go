@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"log/slog"
 	"net"
 	"net/url"
@@ -34,6 +35,9 @@ const DefaultTimeout = 5 * time.Minute
 const (
 	startTimeout = 60 * time.Second
 	closeTimeout = 10 * time.Second
+	// postDataTimeout bounds the read of a post body Chromium left out of
+	// Fetch.requestPaused.
+	postDataTimeout = 10 * time.Second
 )
 
 // Config is everything the driver is given. It reads no flag, environment
@@ -80,6 +84,9 @@ var (
 // Driver signs in through the user's browser. It implements idp.Driver.
 type Driver struct {
 	cfg Config
+	// bodyFromNetwork ignores the body in Fetch.requestPaused, as if
+	// Chromium had left it out, so that tests reach the fallback.
+	bodyFromNetwork bool
 }
 
 var _ idp.Driver = (*Driver)(nil)
@@ -283,30 +290,27 @@ func (d *Driver) wait(tabCtx context.Context, c *chromedp.Context) (secret.Strin
 	id := t.TargetID
 	info := &pageInfo{}
 
-	// The tab closing, or the browser going away, ends the wait.
-	destroyed := chromedp.BrowserEvents(ctx, target.TargetDestroyed)
-	changed := chromedp.BrowserEvents(ctx, target.TargetInfoChanged)
-	go func() {
-		for ev, err := range destroyed {
-			if err != nil {
-				return
-			}
+	// The tab closing, or the browser going away, ends the wait. One
+	// ordered listener sees both target events, so that the last title and
+	// URL are known before the tab's end is.
+	if err := chromedp.ListenBrowser(ctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *target.EventTargetDestroyed:
 			if ev.TargetID == id {
 				cancel(ErrClosed)
-				return
 			}
-		}
-	}()
-	go func() {
-		for ev, err := range changed {
-			if err != nil {
-				return
-			}
+		case *target.EventTargetInfoChanged:
 			if ev.TargetInfo != nil && ev.TargetInfo.TargetID == id {
 				info.set(ev.TargetInfo.Title, ev.TargetInfo.URL)
 			}
 		}
-	}()
+	}); err != nil {
+		return secret.String{}, d.waitError(ctx, info, fmt.Errorf("browser: %w", err))
+	}
+	// Chromium sends Target.targetInfoChanged when the URL changes, not when
+	// the title does: ask for the title when a page has loaded.
+	onEach(cdp.Events(ctx, t, page.DomContentEventFired), func() { d.refresh(ctx, c, info) })
+	onEach(cdp.Events(ctx, t, page.LoadEventFired), func() { d.refresh(ctx, c, info) })
 	go func() {
 		select {
 		case <-c.Browser.LostConnection:
@@ -345,22 +349,48 @@ func (d *Driver) wait(tabCtx context.Context, c *chromedp.Context) (secret.Strin
 			continue
 		}
 		d.cfg.Log.Debug("browser: intercepted the post to AWS", "url", idp.RedactURLString(ev.Request.URL))
-		body, err := d.postBody(ctx, t, ev)
+		// The page that posted, for a message: asked now, while the tab
+		// still shows it.
+		d.refresh(ctx, c, info)
+		where := info.describe()
 		// Answer the request before anything else: it never leaves the
-		// browser, whatever its body.
+		// browser, whatever its body. Network.getRequestPostData (the
+		// fallback of postBody) does not answer while the request is paused.
 		if ferr := d.fulfill(ctx, t, ev.RequestID); ferr != nil {
 			d.cfg.Log.Debug("browser: answer the post", "err", ferr)
 		}
+		body, err := d.postBody(ctx, t, ev)
 		if err != nil {
-			return secret.String{}, err
+			return secret.String{}, d.waitError(ctx, info, err)
 		}
 		saml, err := SAMLResponseFromForm(header(ev.Request.Headers, "Content-Type"), body)
 		if err != nil {
-			return secret.String{}, fmt.Errorf("%w%s", err, info.describe())
+			return secret.String{}, fmt.Errorf("%w%s", err, where)
 		}
 		return saml, nil
 	}
 	return secret.String{}, d.waitError(ctx, info, context.Cause(ctx))
+}
+
+// refresh asks the browser for the tab's title and URL.
+func (d *Driver) refresh(ctx context.Context, c *chromedp.Context, info *pageInfo) {
+	res, err := cdp.Call(ctx, c.Browser, target.GetTargetInfo, target.GetTargetInfoParams{TargetID: c.Target.TargetID})
+	if err != nil || res.TargetInfo == nil {
+		return
+	}
+	info.set(res.TargetInfo.Title, res.TargetInfo.URL)
+}
+
+// onEach calls f for each event of s, in a goroutine, until s ends.
+func onEach[E any](s iter.Seq2[E, error], f func()) {
+	go func() {
+		for _, err := range s {
+			if err != nil {
+				return
+			}
+			f()
+		}
+	}()
 }
 
 // waitError turns the end of the wait into the error the user reads.
@@ -369,6 +399,10 @@ func (d *Driver) waitError(ctx context.Context, info *pageInfo, err error) error
 	case errors.Is(cause, ErrClosed):
 		return fmt.Errorf("%w: %w%s", idp.ErrCancelled, ErrClosed, info.describe())
 	case errors.Is(cause, ErrTimeout):
+		// The tab is still there: its title names the page the user was on.
+		rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		d.refresh(rctx, chromedp.FromContext(ctx), info)
+		rcancel()
 		return fmt.Errorf("%w: waited %s%s", ErrTimeout, d.cfg.Timeout.Round(time.Second), info.describe())
 	case cause != nil && errors.Is(err, context.Canceled):
 		return cause
@@ -379,10 +413,16 @@ func (d *Driver) waitError(ctx context.Context, info *pageInfo, err error) error
 }
 
 // postBody returns the body of the intercepted POST: from the event, or,
-// when Chromium left a large body out of it, from Network.getRequestPostData.
+// when Chromium left a large body out of it, from Network.getRequestPostData,
+// which answers only once the request is no longer paused (call it after
+// fulfill).
 func (d *Driver) postBody(ctx context.Context, t *chromedp.Target, ev fetch.EventRequestPaused) ([]byte, error) {
 	var body []byte
-	for _, e := range ev.Request.PostDataEntries {
+	entries := ev.Request.PostDataEntries
+	if d.bodyFromNetwork {
+		entries = nil
+	}
+	for _, e := range entries {
 		if e != nil {
 			body = append(body, e.Bytes...)
 		}
@@ -391,7 +431,11 @@ func (d *Driver) postBody(ctx context.Context, t *chromedp.Target, ev fetch.Even
 		}
 	}
 	if len(body) == 0 && ev.Request.HasPostData && ev.NetworkID != "" {
-		res, err := cdp.Call(ctx, t, network.GetRequestPostData, network.GetRequestPostDataParams{RequestID: ev.NetworkID})
+		d.cfg.Log.Debug("browser: the post's body is not in the event; reading it with Network.getRequestPostData")
+		// Bounded: Chromium does not answer it for a request still paused.
+		gctx, cancel := context.WithTimeout(ctx, postDataTimeout)
+		defer cancel()
+		res, err := cdp.Call(gctx, t, network.GetRequestPostData, network.GetRequestPostDataParams{RequestID: ev.NetworkID})
 		if err != nil {
 			return nil, fmt.Errorf("browser: read the post to AWS: %w", err)
 		}

@@ -79,8 +79,8 @@ func TestADFSInBrowser(t *testing.T) {
 	}
 }
 
-// TestTrapWorks proves the trap would see a post that is not intercepted:
-// with interception's hosts mapped to it, a plain browser post reaches it.
+// TestClosedTab: the user closes the tab at the sign-in page; Login ends
+// with ErrCancelled and ErrClosed, naming the page, and the browser closes.
 func TestClosedTab(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Chromium")
@@ -90,6 +90,7 @@ func TestClosedTab(t *testing.T) {
 	ctx := context.Background()
 	ch := login(ctx, t, headless(t, h, adfs.SignInURL(idptest.DefaultRP)))
 	u := h.User(ctx, adfs.URL(), 30*time.Second)
+	u.WaitVisible("#submitButton") // the user sees the page, then closes it
 	u.CloseTab()
 	r := wait(t, ch)
 	if !errors.Is(r.err, idp.ErrCancelled) || !errors.Is(r.err, browser.ErrClosed) {

@@ -34,6 +34,15 @@
 // alert, a bare <p>, a message code alone, an error page with a link back).
 // It checks the state token and the chosen button, and records requests.
 //
+// NewJSPortal starts a portal whose sign-in only a browser can do: inputs
+// and a button but no <form>, a script that posts JSON to /api/login and
+// then builds the form that posts the SAMLResponse to AWS (or to a regional
+// host, or without a SAMLResponse). Options add a remember-me cookie (a
+// later visit posts at once, no typing) and a security key
+// (navigator.credentials.create on first use, then .get; the server checks
+// the credential id, the challenge, the type and the origin of the client
+// data). It counts password posts, for the browser driver's tests.
+//
 // Which facts come from real ADFS and which are guesses is listed in
 // testdata/README.md.
 //

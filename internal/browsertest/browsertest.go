@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -139,6 +140,50 @@ func (h *Harness) WaitGone(d time.Duration) bool {
 	return !h.Running()
 }
 
+// StartBrowser starts the wrapper's Chromium itself, at url, with a fresh
+// profile: a browser the user already runs (for --browser-url), or one
+// driven without samlogin. It waits until DevTools answers; t.Cleanup stops
+// the browser and waits for it.
+func (h *Harness) StartBrowser(url string) {
+	h.t.Helper()
+	cmd := exec.Command(h.Wrapper, "--user-data-dir="+testtmp.Dir(h.t), url)
+	if err := cmd.Start(); err != nil {
+		h.t.Fatalf("browsertest: start the browser: %v", err)
+	}
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	h.t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+	})
+	end := time.Now().Add(30 * time.Second)
+	for !h.Running() {
+		select {
+		case <-done:
+			h.t.Fatal("browsertest: the browser exited at start")
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(end) {
+			h.t.Fatal("browsertest: the browser's DevTools did not answer within 30s")
+		}
+	}
+}
+
+// Targets lists the running browser's targets over a DevTools connection
+// of its own.
+func (h *Harness) Targets(ctx context.Context) ([]*target.Info, error) {
+	actx, acancel := remote.NewAllocator(ctx, h.DevToolsURL())
+	defer acancel()
+	bctx, bcancel := chromedp.NewContext(actx)
+	defer bcancel()
+	return chromedp.Targets(bctx)
+}
+
 // Trap answers every request for AWS's sign-in hosts with 200 and counts
 // it: a request here is a SAMLResponse that left samlogin's hands.
 type Trap struct {
@@ -247,6 +292,15 @@ func (u *User) Click(sel string) {
 	u.t.Helper()
 	if err := chromedp.Do(u.ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
 		u.t.Fatalf("browsertest: click %s: %v", sel, err)
+	}
+}
+
+// WaitVisible waits until the element matching the CSS selector is
+// visible: the user sees the page.
+func (u *User) WaitVisible(sel string) {
+	u.t.Helper()
+	if err := chromedp.Do(u.ctx, chromedp.WaitVisible(chromedp.CSS(sel))); err != nil {
+		u.t.Fatalf("browsertest: wait for %s: %v", sel, err)
 	}
 }
 
