@@ -15,6 +15,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/samlogin/samlogin/idp/idptest"
 	"github.com/samlogin/samlogin/internal/browsertest"
 	"github.com/samlogin/samlogin/internal/testbed"
 )
@@ -32,6 +33,10 @@ func TestBrowserScripts(t *testing.T) {
 	testbed.RequireChromium(t)
 	peers := startPeers(t)
 	spki := []string{pemSPKI(t, peers["ADFS_CA"])}
+	// A portal whose sign-in needs JavaScript (the form driver cannot walk
+	// it), with "stay signed in".
+	js := idptest.NewJSPortal(t, idptest.JSPortalOptions{Users: adfsUsers, SAMLResponse: freshAssertion, RememberMe: true})
+	peers["JS_URL"] = js.URL()
 	params := scriptParams("testdata/browser", peers)
 	var harnesses sync.Map // WorkDir → *scriptBrowser
 	params.Setup = withSetup(params.Setup, func(e *testscript.Env) error {
@@ -43,6 +48,14 @@ func TestBrowserScripts(t *testing.T) {
 		e.Setenv("ADFS_URL", "https://"+peers["ADFS_HOST"])
 		return nil
 	})
+	params.Cmds["jsposts"] = func(ts *testscript.TestScript, neg bool, args []string) {
+		// jsposts N: the JS portal got N password posts in all.
+		want, err := strconv.Atoi(args[0])
+		ts.Check(err)
+		if got := js.PasswordPosts(); (got == want) == neg {
+			ts.Fatalf("the JS portal got %d password posts, want %d", got, want)
+		}
+	}
 	params.Cmds["browser"] = func(ts *testscript.TestScript, neg bool, args []string) {
 		v, _ := harnesses.Load(ts.Getenv("WORK"))
 		v.(*scriptBrowser).cmd(t, ts, neg, args)

@@ -45,6 +45,39 @@ func addBrowserFlags(fs *pflag.FlagSet, bo *browserOptions) {
 // browserOn reports whether the sign-in happens in the user's browser.
 func (so *signinOptions) browserOn() bool { return so.browser.on || so.browser.attachURL != "" }
 
+// checkBrowser checks the browser flags before anything runs, and settles
+// what the profile stores: --browser-url implies --browser (a later
+// `--profile P` alone starts the user's browser: the address changes with
+// each browser, so it is not stored), and --browser-profile is stored as
+// an absolute path.
+func checkBrowser(fs *pflag.FlagSet, so *signinOptions, row *driverRow) error {
+	if so.browser.attachURL != "" {
+		if err := browser.CheckAttachURL(so.browser.attachURL); err != nil {
+			return usagef("%v", strings.TrimPrefix(err.Error(), idp.ErrBadInput.Error()+": "))
+		}
+		if !so.browser.on {
+			if err := fs.Set("browser", "true"); err != nil {
+				return err
+			}
+		}
+	}
+	if so.browser.profile != "" {
+		abs, err := filepath.Abs(so.browser.profile)
+		if err != nil {
+			return usagef("--browser-profile %q: %v", so.browser.profile, err)
+		}
+		if abs != so.browser.profile {
+			if err := fs.Set("browser-profile", abs); err != nil {
+				return err
+			}
+		}
+	}
+	if so.browserOn() && row != nil && row.browserURL == nil {
+		return usagef("--browser works with %s; --%s signs in without a browser", browserFlags(), row.flag)
+	}
+	return nil
+}
+
 // signInBrowser signs in at the row's IdP in the user's browser and
 // returns the parsed assertion. No password, code or kept session is used:
 // the user signs in in the browser, and the browser keeps its own session

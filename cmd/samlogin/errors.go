@@ -155,10 +155,10 @@ var hinters = []func(error) string{
 			return "the code was not resent; run samlogin again for a new one"
 		}
 		if errors.Is(err, idp.ErrUnsupportedMFA) {
-			return "choose another method with --mfa-method if the IdP offers one, or sign in with a browser and give samlogin the SAMLResponse with --assertion-file"
+			return "choose another method with --mfa-method if the IdP offers one, or add --browser to sign in in your own browser, with whatever the IdP asks"
 		}
 		if errors.Is(err, idp.ErrNeedsBrowser) {
-			return "sign in with a browser and give samlogin the SAMLResponse with --assertion-file"
+			return "add --browser to sign in in your own browser (the page needs JavaScript)"
 		}
 		return ""
 	},
@@ -168,7 +168,7 @@ var hinters = []func(error) string{
 			return fmt.Sprintf("nothing was sent; if %s is your company's sign-in host, allow it with --idp-allow-host %s (stored with the profile)", re.Host, re.Host)
 		}
 		if errors.As(err, &re) && re.InURL {
-			return "nothing was sent; sign in with a browser, and report the page to your IdP's admin"
+			return "nothing was sent; add --browser to sign in in your own browser, and report the page to your IdP's admin"
 		}
 		if errors.Is(err, idp.ErrBodyRedirect) {
 			return "nothing was re-sent; if that host is your company's sign-in host, give it as --adfs-host or --idp-url, or report the redirect to your IdP's admin"

@@ -273,7 +273,11 @@ func newFlow(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginOptions,
 	if err := checkOverride(f.sts); err != nil {
 		return nil, err
 	}
-	if _, err := pickDriver(&lo.signinOptions); err != nil {
+	row, err := pickDriver(&lo.signinOptions)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkBrowser(fs, &lo.signinOptions, row); err != nil {
 		return nil, err
 	}
 	for _, h := range lo.allowHosts {
