@@ -5,10 +5,13 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -27,17 +30,45 @@ import (
 // $BROWSER_URL its DevTools address, and the command browser plays the
 // user (see cmdBrowser).
 func TestBrowserScripts(t *testing.T) {
+	runBrowserScripts(t, nil)
+}
+
+// TestBrowserTestbed runs testdata/browser/ssp_*.txtar: the browser sign-in
+// against the test bed's real SimpleSAMLphp ($IDP_URL), whose login page the
+// user fills in. `make test` starts the test bed; without it the test skips
+// (and fails under CI=true).
+func TestBrowserTestbed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Chromium")
+	}
+	tb := testbed.Require(t, false)
+	runBrowserScripts(t, map[string]string{"IDP_URL": tb.IdPLoginURL, "IDP_ORIGIN": tb.IdPURL})
+}
+
+// runBrowserScripts runs the scripts of testdata/browser: with testbed
+// variables (non-nil), the ssp_ ones; else the others.
+func runBrowserScripts(t *testing.T, testbedVars map[string]string) {
 	if testing.Short() {
 		t.Skip("starts Chromium")
 	}
 	testbed.RequireChromium(t)
 	peers := startPeers(t)
+	maps.Copy(peers, testbedVars)
 	spki := []string{pemSPKI(t, peers["ADFS_CA"])}
 	// A portal whose sign-in needs JavaScript (the form driver cannot walk
 	// it), with "stay signed in".
 	js := idptest.NewJSPortal(t, idptest.JSPortalOptions{Users: adfsUsers, SAMLResponse: freshAssertion, RememberMe: true})
 	peers["JS_URL"] = js.URL()
-	params := scriptParams("testdata/browser", peers)
+	params := scriptParams("", peers)
+	all, err := filepath.Glob(filepath.Join("testdata", "browser", "*.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range all {
+		if strings.HasPrefix(filepath.Base(f), "ssp_") == (testbedVars != nil) {
+			params.Files = append(params.Files, f)
+		}
+	}
 	var harnesses sync.Map // WorkDir → *scriptBrowser
 	params.Setup = withSetup(params.Setup, func(e *testscript.Env) error {
 		h := browsertest.New(t, browsertest.Options{TrustSPKI: spki})
