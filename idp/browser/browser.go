@@ -142,12 +142,12 @@ func (d *Driver) Login(ctx context.Context, in idp.LoginInput) (secret.String, e
 	// The browser lives as long as ctx (a signal ends it); the wait below
 	// has its own bound, so that a timeout still closes it gracefully.
 	if launched {
+		if !hasDisplay() {
+			return secret.String{}, ErrNoDisplay
+		}
 		path, err := d.cfg.Finder.Find(d.cfg.Browser)
 		if err != nil {
 			return secret.String{}, err
-		}
-		if !hasDisplay() {
-			return secret.String{}, ErrNoDisplay
 		}
 		opts := []chromedp.ExecAllocatorOption{
 			chromedp.ExecPath(path),
