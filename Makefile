@@ -9,7 +9,7 @@ FUZZTIME ?= 10s
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 
-.PHONY: build install demo test test-unit check fmt vet tidy fuzz bench bench-idp clean
+.PHONY: build install demo test test-unit check fmt vet tidy fuzz bench bench-idp bench-browser clean
 .PHONY: cross vet-all test-windows desk dist dist-check goreleaser-check goreleaser-check-if-installed
 
 # Static (CGO_ENABLED=0): no dynamic loader at start-up, which matters for
@@ -63,6 +63,12 @@ bench:
 # (SimpleSAMLphp, LemonLDAP::NG), which this starts and stops.
 bench-idp:
 	scripts/with-testbed.sh $(GO) test -run '^$$' -bench TestbedSignIn -benchtime 20x ./cmd/samlogin
+
+# The browser sign-in (--browser) in headless Chromium at the in-repo ADFS:
+# the browser's start-up, post-to-profile-written time over one STS call,
+# and samlogin's own memory while it waits (needs chromium; no test bed).
+bench-browser:
+	$(GO) test -p 1 -run '^$$' -bench BrowserSignIn -benchtime 5x ./cmd/samlogin
 
 clean:
 	rm -rf bin dist
