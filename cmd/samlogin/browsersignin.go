@@ -128,6 +128,7 @@ func signInBrowser(ctx context.Context, env *Env, so *signinOptions, row *driver
 	say(fmt.Sprintf("signing in to %s in %s...", so.shown(), where))
 	awsconfig.ReportStep(ctx, "signing in at "+so.shown()+" in the browser")
 	saml, err := d.Login(ctx, idp.LoginInput{})
+	env.atEnd(d.Wait) // the browser closes while STS is called
 	switch {
 	case errors.Is(err, browser.ErrNoBrowser):
 		return nil, err

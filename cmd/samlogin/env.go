@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"os"
+	"sync"
 	"time"
 
 	"golang.org/x/term"
@@ -40,6 +41,37 @@ type Env struct {
 	// fromEnv maps the flags that applyEnv set from their SAMLOGIN_* twins
 	// to those variables, for error lines.
 	fromEnv map[string]string
+	// ends are waited for before run returns (the browser a sign-in
+	// started, closing while samlogin calls STS); shared by copies.
+	ends *endWaits
+}
+
+// endWaits are what run waits for before it returns.
+type endWaits struct {
+	mu  sync.Mutex
+	fns []func()
+}
+
+// atEnd has run call fn before it returns; with no run (a test that calls
+// a step directly), fn is called now.
+func (e *Env) atEnd(fn func()) {
+	if e.ends == nil {
+		fn()
+		return
+	}
+	e.ends.mu.Lock()
+	defer e.ends.mu.Unlock()
+	e.ends.fns = append(e.ends.fns, fn)
+}
+
+func (w *endWaits) wait() {
+	w.mu.Lock()
+	fns := w.fns
+	w.fns = nil
+	w.mu.Unlock()
+	for _, fn := range fns {
+		fn()
+	}
 }
 
 func systemEnv() *Env {

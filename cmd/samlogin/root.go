@@ -35,6 +35,8 @@ func run(ctx context.Context, args []string, env *Env) int {
 		return exitOK
 	}
 	env.kc = nil // the keychain as this run uses it: opened at its first use
+	env.ends = &endWaits{}
+	defer env.ends.wait()
 	if env.StderrTTY && env.line == nil {
 		env.line = &termLine{w: env.Stderr} // the waits show their progress
 	}

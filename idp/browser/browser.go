@@ -87,6 +87,9 @@ type Driver struct {
 	// bodyFromNetwork ignores the body in Fetch.requestPaused, as if
 	// Chromium had left it out, so that tests reach the fallback.
 	bodyFromNetwork bool
+	// closed is closed once the browser Login started is closed (nil
+	// before a Login).
+	closed chan struct{}
 }
 
 var _ idp.Driver = (*Driver)(nil)
@@ -139,8 +142,11 @@ func (d *Driver) Login(ctx context.Context, in idp.LoginInput) (secret.String, e
 		allocCancel context.CancelFunc
 		launched    = d.cfg.AttachURL == ""
 	)
-	// The browser lives as long as ctx (a signal ends it); the wait below
-	// has its own bound, so that a timeout still closes it gracefully.
+	// The browser outlives ctx: when the wait ends, for whatever reason
+	// (a signal, the command's bound), it is still closed gracefully, so
+	// that a kept profile saves its cookies. Its close is bounded by
+	// closeTimeout.
+	life := context.WithoutCancel(ctx)
 	if launched {
 		if !hasDisplay() {
 			return secret.String{}, ErrNoDisplay
@@ -163,28 +169,56 @@ func (d *Driver) Login(ctx context.Context, in idp.LoginInput) (secret.String, e
 			opts = append(opts, chromedp.UserDataDir(d.cfg.ProfileDir))
 		}
 		log.Debug("browser: starting", "path", path, "profile", d.cfg.ProfileDir != "")
-		allocCtx, allocCancel = chromedp.NewExecAllocator(ctx, opts...)
+		allocCtx, allocCancel = chromedp.NewExecAllocator(life, opts...)
 	} else {
 		log.Debug("browser: attaching", "url", idp.RedactURLString(d.cfg.AttachURL))
-		allocCtx, allocCancel = remote.NewAllocator(ctx, d.cfg.AttachURL)
+		allocCtx, allocCancel = remote.NewAllocator(life, d.cfg.AttachURL)
 	}
-	defer allocCancel()
 	quiet := func(string, ...any) {}
 	tabCtx, tabCancel := chromedp.NewContext(allocCtx,
 		chromedp.WithLogf(quiet), chromedp.WithDebugf(quiet),
 		chromedp.WithErrorf(func(string, ...any) { log.Debug("browser: a DevTools message was not understood") }))
-	defer tabCancel()
-
 	started := time.Now()
-	if err := startBounded(tabCtx, tabCancel); err != nil {
+	stopStart := context.AfterFunc(ctx, tabCancel) // a signal during the start
+	err := startBounded(tabCtx, tabCancel)
+	stopStart()
+	if err != nil {
+		tabCancel()
+		allocCancel()
+		if ctx.Err() != nil {
+			return secret.String{}, context.Cause(ctx)
+		}
 		return secret.String{}, d.startError(err)
 	}
 	c := chromedp.FromContext(tabCtx)
 	log.Debug("browser: ready", "took", time.Since(started).Round(time.Millisecond))
 
-	saml, err := d.wait(tabCtx, c)
-	d.close(tabCtx, tabCancel, launched)
+	saml, err := d.wait(ctx, tabCtx, c)
+	// The browser closes while the caller goes on (STS, the files): Wait
+	// waits for it, before the program ends.
+	d.closed = make(chan struct{})
+	go func() {
+		defer close(d.closed)
+		d.close(tabCtx, tabCancel, launched)
+		allocCancel() // waits for the process, removes a temporary profile
+		log.Debug("browser: closed")
+	}()
 	return saml, err
+}
+
+// Wait waits until the browser the last Login started (or its tab, in an
+// attached browser) is closed, at most closeTimeout and a little more; a
+// temporary profile is removed by then. The program calls it before it
+// ends: the browser closes while samlogin calls STS.
+func (d *Driver) Wait() {
+	if d.closed == nil {
+		return
+	}
+	select {
+	case <-d.closed:
+	case <-time.After(closeTimeout + 5*time.Second):
+		d.cfg.Log.Debug("browser: not closed in time")
+	}
 }
 
 // startBounded starts the browser (or attaches) and opens the tab. The
@@ -281,9 +315,11 @@ func (p *pageInfo) describe() string {
 
 // wait intercepts the tab's requests to AWS's sign-in hosts until the
 // SAMLResponse arrives, the tab closes, or the timeout passes.
-func (d *Driver) wait(tabCtx context.Context, c *chromedp.Context) (secret.String, error) {
+func (d *Driver) wait(parent, tabCtx context.Context, c *chromedp.Context) (secret.String, error) {
 	ctx, cancel := context.WithCancelCause(tabCtx)
 	defer cancel(nil)
+	// The caller's end (a signal, the command's bound) ends the wait too.
+	defer context.AfterFunc(parent, func() { cancel(context.Cause(parent)) })()
 	ctx, stop := context.WithTimeoutCause(ctx, d.cfg.Timeout, ErrTimeout)
 	defer stop()
 	t := c.Target

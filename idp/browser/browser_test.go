@@ -33,6 +33,7 @@ func login(ctx context.Context, t *testing.T, cfg browser.Config) <-chan result 
 	ch := make(chan result, 1)
 	go func() {
 		s, err := d.Login(ctx, idp.LoginInput{})
+		d.Wait() // the browser is closed, as before the program ends
 		ch <- result{s.Reveal(), err}
 	}()
 	return ch

@@ -246,6 +246,7 @@ func TestLargeSAMLResponse(t *testing.T) {
 			ch := make(chan result, 1)
 			go func() {
 				s, err := d.Login(context.Background(), idp.LoginInput{})
+				d.Wait()
 				ch <- result{s.Reveal(), err}
 			}()
 			signIn(t, h, p)
