@@ -74,6 +74,7 @@ func runBrowserScripts(t *testing.T, testbedVars map[string]string) {
 		h := browsertest.New(t, browsertest.Options{TrustSPKI: spki})
 		harnesses.Store(e.WorkDir, &scriptBrowser{h: h})
 		e.Setenv("SAMLOGIN_BROWSER", h.Wrapper)
+		e.Setenv("BROWSER_WRAPPER", h.Wrapper)
 		e.Setenv("DISPLAY", ":samlogin-test") // the wrapper runs headless
 		e.Setenv("BROWSER_URL", h.DevToolsURL())
 		e.Setenv("ADFS_URL", "https://"+peers["ADFS_HOST"])
