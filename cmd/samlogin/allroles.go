@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -106,12 +107,18 @@ func (f *flow) signInCached(ctx context.Context) (*assertion.Assertion, error) {
 	}
 	log := newLogger(f.env, f.lo.debug)
 	cache := &samlcache.Cache{Dir: awsconfig.StateDir(f.env.Home), Now: f.env.Now}
+	// With --browser and no user name yet (a second profile, right after a
+	// sign-in in the browser), the last browser sign-in at this IdP is
+	// looked up: its assertion names the user.
 	key, _ := assertionCacheKey(so)
-	if !so.force && so.username != "" {
+	if !so.force {
 		if enc, ok := cache.Get(key); ok {
 			now := f.env.Now()
 			a, err := assertion.Parse([]byte(enc.Reveal()))
 			if err == nil && !a.Expired(now.Add(samlcache.DefaultMargin)) {
+				if err := f.browserIdentity(a); err != nil {
+					return nil, err
+				}
 				log.Debug("assertion cache: reusing a recent sign-in", "idp", so.shown(), "user", so.username)
 				fmt.Fprintf(f.env.Stderr, "samlogin: reusing the sign-in to %s as %s (valid %s more; --no-cache signs in again)\n",
 					so.shown(), so.username, left(a.NotOnOrAfter.Sub(now)))
@@ -127,11 +134,24 @@ func (f *flow) signInCached(ctx context.Context) (*assertion.Assertion, error) {
 	if err := f.browserIdentity(a); err != nil {
 		return nil, err
 	}
-	key, _ = assertionCacheKey(so) // the user may be known only now (--browser)
-	if err := cache.Put(key, a.Encoded, a.NotOnOrAfter); err != nil {
-		log.Debug("assertion cache: not kept", "err", err)
+	keys := []string{key}
+	if so.browserOn() {
+		// Under the user's name, and as the IdP's last browser sign-in.
+		byUser, _ := assertionCacheKey(so)
+		keys = []string{byUser, samlcache.Key(so.describe()+"|"+mustRP(so), "")}
+	}
+	for _, k := range slices.Compact(keys) {
+		if err := cache.Put(k, a.Encoded, a.NotOnOrAfter); err != nil {
+			log.Debug("assertion cache: not kept", "err", err)
+		}
 	}
 	return a, nil
+}
+
+// mustRP is the relying party of so, already checked by signInCached.
+func mustRP(so *signinOptions) string {
+	rp, _ := relyingParty(so)
+	return rp
 }
 
 var placeholder = lazyre.New(`\{[^{}]*\}`)

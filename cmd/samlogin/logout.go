@@ -150,14 +150,24 @@ func forgetSignIn(env *Env, settings map[string]string) error {
 		username:  settings["samlogin_username"],
 		onelogin:  *oneLoginOptionsOf(settings),
 	}
-	if !so.hasIdP() || so.username == "" {
+	if !so.hasIdP() {
 		return nil
 	}
-	key, err := assertionCacheKey(so)
+	rp, err := relyingParty(so)
 	if err != nil {
 		return nil // a stored setting samlogin cannot use: nothing was kept under it
 	}
-	return (&samlcache.Cache{Dir: awsconfig.StateDir(env.Home), Now: env.Now}).Delete(key)
+	cache := &samlcache.Cache{Dir: awsconfig.StateDir(env.Home), Now: env.Now}
+	if settings[samloginKey("browser")] == "true" {
+		// The IdP's last browser sign-in, kept for a second profile.
+		if err := cache.Delete(samlcache.Key(so.describe()+"|"+rp, "")); err != nil {
+			return err
+		}
+	}
+	if so.username == "" {
+		return nil
+	}
+	return cache.Delete(samlcache.Key(so.describe()+"|"+rp, so.username))
 }
 
 // forgetPassword removes, for logout --forget, the password the keychain
