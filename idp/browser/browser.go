@@ -193,7 +193,7 @@ func (d *Driver) Login(ctx context.Context, in idp.LoginInput) (secret.String, e
 	c := chromedp.FromContext(tabCtx)
 	log.Debug("browser: ready", "took", time.Since(started).Round(time.Millisecond))
 
-	saml, err := d.wait(ctx, tabCtx, c)
+	saml, err := d.wait(ctx, tabCtx, c, launched)
 	// The browser closes while the caller goes on (STS, the files): Wait
 	// waits for it, before the program ends.
 	d.closed = make(chan struct{})
@@ -315,7 +315,7 @@ func (p *pageInfo) describe() string {
 
 // wait intercepts the tab's requests to AWS's sign-in hosts until the
 // SAMLResponse arrives, the tab closes, or the timeout passes.
-func (d *Driver) wait(parent, tabCtx context.Context, c *chromedp.Context) (secret.String, error) {
+func (d *Driver) wait(parent, tabCtx context.Context, c *chromedp.Context, launched bool) (secret.String, error) {
 	ctx, cancel := context.WithCancelCause(tabCtx)
 	defer cancel(nil)
 	// The caller's end (a signal, the command's bound) ends the wait too.
@@ -355,7 +355,15 @@ func (d *Driver) wait(parent, tabCtx context.Context, c *chromedp.Context) (secr
 		}
 	}()
 
-	paused := cdp.Events(ctx, t, fetch.RequestPaused)
+	// Where the requests are paused: in a browser samlogin started, every
+	// tab and window of it (a popup the IdP opens posts there too); in an
+	// attached browser, samlogin's own tab only (the user's other tabs are
+	// not samlogin's business).
+	var fs cdp.Session = t
+	if launched {
+		fs = c.Browser
+	}
+	paused := cdp.Events(ctx, fs, fetch.RequestPaused)
 	var ps []*fetch.RequestPattern
 	for _, p := range Patterns() {
 		ps = append(ps, &fetch.RequestPattern{URLPattern: p})
@@ -363,7 +371,7 @@ func (d *Driver) wait(parent, tabCtx context.Context, c *chromedp.Context) (secr
 	if _, err := cdp.Call(ctx, t, network.Enable, network.EnableParams{}); err != nil {
 		return secret.String{}, d.waitError(ctx, info, fmt.Errorf("browser: %w", err))
 	}
-	if _, err := cdp.Call(ctx, t, fetch.Enable, fetch.EnableParams{Patterns: ps}); err != nil {
+	if _, err := cdp.Call(ctx, fs, fetch.Enable, fetch.EnableParams{Patterns: ps}); err != nil {
 		return secret.String{}, d.waitError(ctx, info, fmt.Errorf("browser: enable interception: %w", err))
 	}
 	// page.Navigate, not chromedp.Navigate: the latter waits for the load
@@ -379,7 +387,7 @@ func (d *Driver) wait(parent, tabCtx context.Context, c *chromedp.Context) (secr
 		if !IsAWSSAML(ev.Request.Method, ev.Request.URL) {
 			// A wide pattern paused it: let it go on unchanged.
 			d.cfg.Log.Debug("browser: continued", "method", ev.Request.Method, "url", idp.RedactURLString(ev.Request.URL))
-			if _, err := cdp.Call(ctx, t, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID}); err != nil {
+			if _, err := cdp.Call(ctx, fs, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID}); err != nil {
 				return secret.String{}, d.waitError(ctx, info, err)
 			}
 			continue
@@ -392,7 +400,7 @@ func (d *Driver) wait(parent, tabCtx context.Context, c *chromedp.Context) (secr
 		// Answer the request before anything else: it never leaves the
 		// browser, whatever its body. Network.getRequestPostData (the
 		// fallback of postBody) does not answer while the request is paused.
-		if ferr := d.fulfill(ctx, t, ev.RequestID); ferr != nil {
+		if ferr := d.fulfill(ctx, fs, ev.RequestID); ferr != nil {
 			d.cfg.Log.Debug("browser: answer the post", "err", ferr)
 		}
 		body, err := d.postBody(ctx, t, ev)
@@ -481,7 +489,7 @@ func (d *Driver) postBody(ctx context.Context, t *chromedp.Target, ev fetch.Even
 }
 
 // fulfill answers the intercepted request with DonePage.
-func (d *Driver) fulfill(ctx context.Context, t *chromedp.Target, id fetch.RequestID) error {
+func (d *Driver) fulfill(ctx context.Context, t cdp.Session, id fetch.RequestID) error {
 	hs := make([]*fetch.HeaderEntry, len(DoneHeaders))
 	for i, h := range DoneHeaders {
 		hs[i] = &fetch.HeaderEntry{Name: h[0], Value: h[1]}

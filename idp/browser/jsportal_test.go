@@ -86,6 +86,21 @@ func TestRegionalEndpoint(t *testing.T) {
 	checkGone(t, h)
 }
 
+// TestPopup: the portal posts the SAMLResponse from a second window its
+// sign-in button opens; the interception covers every window of the
+// browser samlogin started, so AWS (the trap) still gets nothing.
+func TestPopup(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Chromium")
+	}
+	h := browsertest.New(t, browsertest.Options{})
+	p := idptest.NewJSPortal(t, idptest.JSPortalOptions{Users: jsUsers, Popup: true})
+	ch := login(context.Background(), t, headless(t, h, p.URL()))
+	signIn(t, h, p)
+	checkSignedIn(t, h, wait(t, ch), idptest.FakeSAMLResponse("alice"))
+	checkGone(t, h)
+}
+
 // addSecurityKey plugs a virtual USB security key into the user's tab.
 func addSecurityKey(t *testing.T, u *browsertest.User) {
 	t.Helper()

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"sync"
 	"testing"
 )
@@ -41,6 +42,9 @@ type JSPortalOptions struct {
 	// RememberMe sets a persistent cookie (one day, HttpOnly) on a
 	// successful sign-in; a visit with it posts the SAMLResponse at once.
 	RememberMe bool
+	// Popup posts the SAMLResponse from a second window that the sign-in
+	// button opens, as some portals do.
+	Popup bool
 	// WebAuthn asks for a security key after the password: it registers one
 	// on the user's first sign-in (navigator.credentials.create), then asks
 	// for an assertion (navigator.credentials.get). The portal must then be
@@ -157,7 +161,7 @@ func (p *JSPortal) home(w http.ResponseWriter, r *http.Request) {
 		if ok {
 			res := p.success(w, user)
 			b, _ := json.Marshal(res)
-			writeHTML(w, http.StatusOK, `<!doctype html><html><head><meta charset="utf-8"><title>`+JSPortalTitle+`</title><link rel="icon" href="data:,"></head><body><p>Welcome back.</p><script>`+jsPost+`post(`+string(b)+`);</script></body></html>`)
+			writeHTML(w, http.StatusOK, `<!doctype html><html><head><meta charset="utf-8"><title>`+JSPortalTitle+`</title><link rel="icon" href="data:,"></head><body><p>Welcome back.</p><script>var popup = false;`+jsPost+`post(`+string(b)+`);</script></body></html>`)
 			return
 		}
 	}
@@ -167,7 +171,7 @@ func (p *JSPortal) home(w http.ResponseWriter, r *http.Request) {
 <label>Password <input id="password" type="password" autocomplete="current-password"></label>
 <button id="signin" type="button">Sign in</button>
 <p id="msg" role="alert"></p>
-<script>`+jsPost+jsLogin+`</script>
+<script>var popup = `+strconv.FormatBool(p.o.Popup)+`;`+jsPost+jsLogin+`</script>
 </body></html>`)
 }
 
@@ -178,6 +182,7 @@ function post(res) {
   var f = document.createElement('form');
   f.method = 'POST';
   f.action = res.action;
+  if (popup) f.target = 'samlogin_aws';
   var add = function (n, v) {
     var i = document.createElement('input');
     i.type = 'hidden'; i.name = n; i.value = v;
@@ -232,6 +237,7 @@ async function securityKey(res) {
     clientDataJSON: b64u(a.response.clientDataJSON)});
 }
 document.getElementById('signin').addEventListener('click', async function () {
+  if (popup) window.open('about:blank', 'samlogin_aws'); // while the click counts
   var msg = document.getElementById('msg');
   msg.textContent = '';
   try {
