@@ -384,15 +384,17 @@ func (d *Driver) wait(parent, tabCtx context.Context, c *chromedp.Context, launc
 		if err != nil {
 			return secret.String{}, d.waitError(ctx, info, err)
 		}
-		if !IsAWSSAML(ev.Request.Method, ev.Request.URL) {
-			// A wide pattern paused it: let it go on unchanged.
+		if !TakesRequest(ev.Request.Method, ev.Request.URL, ev.Request.HasPostData || len(ev.Request.PostDataEntries) > 0) {
+			// A wide pattern paused it (a page or an image of AWS, a
+			// look-alike host): let it go on unchanged.
 			d.cfg.Log.Debug("browser: continued", "method", ev.Request.Method, "url", idp.RedactURLString(ev.Request.URL))
 			if _, err := cdp.Call(ctx, fs, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID}); err != nil {
 				return secret.String{}, d.waitError(ctx, info, err)
 			}
 			continue
 		}
-		d.cfg.Log.Debug("browser: intercepted the post to AWS", "url", idp.RedactURLString(ev.Request.URL))
+		d.cfg.Log.Debug("browser: intercepted the post to AWS", "url", idp.RedactURLString(ev.Request.URL),
+			"usual_endpoint", IsAWSSAML(ev.Request.Method, ev.Request.URL))
 		// The page that posted, for a message: asked now, while the tab
 		// still shows it.
 		d.refresh(ctx, c, info)

@@ -14,16 +14,47 @@ var signinHosts = []string{
 }
 
 // Patterns returns the Fetch.enable URL patterns that pause every request
-// to an AWS sign-in host. They are wider than IsAWSSAML on purpose (any
-// path, port, trailing dot or query): a paused request that IsAWSSAML
-// rejects is continued, while a missed one would carry the SAMLResponse to
-// AWS.
+// to an AWS sign-in host or a name under it, over https and plain http.
+// They are wider than TakesRequest on purpose (any path, port, trailing
+// dot or query): a paused request TakesRequest leaves is continued, while a
+// missed one would carry the SAMLResponse to AWS.
 func Patterns() []string {
 	var p []string
-	for _, h := range signinHosts {
-		p = append(p, "https://"+h+"*", "https://*."+h+"*")
+	for _, scheme := range []string{"https://", "http://"} {
+		for _, h := range signinHosts {
+			p = append(p, scheme+h+"*", scheme+"*."+h+"*")
+		}
 	}
 	return p
+}
+
+// TakesRequest reports whether samlogin answers a paused request itself,
+// so that it never leaves the browser: any request that carries a body
+// (or is not a GET or HEAD) to an AWS sign-in host or a name under it, on
+// any scheme, port or path. Such a request is a form post to AWS, and the
+// only one the sign-in makes is the SAMLResponse's; IsAWSSAML tells the
+// usual endpoint from an odd one, for the log.
+func TakesRequest(method, rawURL string, hasBody bool) bool {
+	if !hasBody && (strings.EqualFold(method, "GET") || strings.EqualFold(method, "HEAD")) {
+		return false
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return true // unreadable, but Chromium paused it for an AWS pattern
+	}
+	return underSigninHost(u.Hostname())
+}
+
+// underSigninHost reports whether host is an AWS sign-in host or a name
+// under it (any depth), case and a trailing dot ignored.
+func underSigninHost(host string) bool {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	for _, h := range signinHosts {
+		if host == h || strings.HasSuffix(host, "."+h) {
+			return true
+		}
+	}
+	return false
 }
 
 // IsAWSSAML reports whether a request is the POST of a SAMLResponse to AWS:

@@ -50,74 +50,52 @@ func TestIsAWSSAML(t *testing.T) {
 	}
 }
 
-// TestPatternsCoverMatcher checks that every request IsAWSSAML takes is
-// paused by Chromium in the first place: a URL the patterns miss would go
-// to AWS with the SAMLResponse.
-func TestPatternsCoverMatcher(t *testing.T) {
-	for _, c := range samlCases {
-		if !c.want {
-			continue
-		}
-		ok := false
-		for _, p := range Patterns() {
-			if cdpGlob(p, c.url) {
-				ok = true
-				break
-			}
-		}
-		if !ok {
-			t.Errorf("no pattern in %q pauses %q", Patterns(), c.url)
+var takeCases = []struct {
+	method, url string
+	body        bool
+	want        bool
+}{
+	{"POST", "https://signin.aws.amazon.com/saml", true, true},
+	{"POST", "https://signin.aws.amazon.com/SAML", true, true},
+	{"POST", "https://signin.aws.amazon.com//saml", true, true},
+	{"POST", "https://signin.aws.amazon.com/%73aml", true, true},
+	{"POST", "https://signin.aws.amazon.com/saml/acs/", true, true},
+	{"POST", "https://signin.aws.amazon.com/federation", true, true},
+	{"POST", "http://signin.aws.amazon.com/saml", true, true},
+	{"POST", "https://signin.aws.amazon.com:8443/saml", true, true},
+	{"POST", "https://a.b.signin.aws.amazon.com/saml", true, true},
+	{"POST", "https://SIGNIN.AMAZONAWS-US-GOV.COM./saml", true, true},
+	{"POST", "http://cn-north-1.signin.amazonaws.cn/saml", true, true},
+	{"PUT", "https://signin.aws.amazon.com/saml", false, true},
+	{"GET", "https://signin.aws.amazon.com/saml", true, true},
+	{"POST", "https://user@signin.aws.amazon.com/saml", true, true},
+
+	{"GET", "https://signin.aws.amazon.com/saml", false, false},
+	{"HEAD", "https://signin.aws.amazon.com/", false, false},
+	{"POST", "https://signin.aws.amazon.com.evil.example/saml", true, false},
+	{"POST", "https://evilsignin.aws.amazon.com/saml", true, false},
+	{"POST", "https://signin.aws.amazon.com@evil.example/saml", true, false},
+	{"POST", "https://idp.example.com/saml", true, false},
+}
+
+func TestTakesRequest(t *testing.T) {
+	for _, c := range takeCases {
+		if got := TakesRequest(c.method, c.url, c.body); got != c.want {
+			t.Errorf("TakesRequest(%q, %q, body %v) = %v, want %v", c.method, c.url, c.body, got, c.want)
 		}
 	}
 }
 
+// TestPatternsEveryPartition: each partition's host and the names under
+// it are paused over https and plain http (the browser test
+// TestNothingReachesAWS checks that Chromium does pause them).
 func TestPatternsEveryPartition(t *testing.T) {
 	got := strings.Join(Patterns(), " ")
 	for _, h := range []string{"signin.aws.amazon.com", "signin.amazonaws-us-gov.com", "signin.amazonaws.cn"} {
-		if !strings.Contains(got, "https://"+h+"*") || !strings.Contains(got, "https://*."+h+"*") {
-			t.Errorf("Patterns() = %s: missing global or regional form of %s", got, h)
-		}
-	}
-}
-
-// cdpGlob is the Fetch.RequestPattern syntax: '*' any run of characters,
-// '?' exactly one, backslash escapes. Chromium lower-cases the host and
-// drops a default port before matching, so the test does too for the
-// cases above.
-func cdpGlob(pattern, s string) bool {
-	s = strings.Replace(s, "SIGNIN.AWS.AMAZON.COM", "signin.aws.amazon.com", 1)
-	s = strings.Replace(s, ":443/", "/", 1)
-	if pattern == "" {
-		return s == ""
-	}
-	switch pattern[0] {
-	case '*':
-		for i := 0; i <= len(s); i++ {
-			if cdpGlob(pattern[1:], s[i:]) {
-				return true
+		for _, scheme := range []string{"https://", "http://"} {
+			if !strings.Contains(got, scheme+h+"*") || !strings.Contains(got, scheme+"*."+h+"*") {
+				t.Errorf("Patterns() = %s: missing %s%s or a name under it", got, scheme, h)
 			}
-		}
-		return false
-	case '?':
-		return s != "" && cdpGlob(pattern[1:], s[1:])
-	case '\\':
-		if len(pattern) > 1 {
-			pattern = pattern[1:]
-		}
-	}
-	return s != "" && s[0] == pattern[0] && cdpGlob(pattern[1:], s[1:])
-}
-
-func TestCdpGlob(t *testing.T) {
-	for _, c := range []struct {
-		p, s string
-		want bool
-	}{
-		{"a*c", "abbc", true}, {"a?c", "abc", true}, {"a?c", "ac", false},
-		{`a\*c`, "a*c", true}, {`a\*c`, "abc", false}, {"*", "", true},
-	} {
-		if got := cdpGlob(c.p, c.s); got != c.want {
-			t.Errorf("cdpGlob(%q, %q) = %v", c.p, c.s, got)
 		}
 	}
 }

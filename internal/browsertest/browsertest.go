@@ -10,8 +10,11 @@
 package browsertest
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -72,7 +75,7 @@ func New(t testing.TB, o Options) *Harness {
 		rules = append(rules, "MAP "+host+" 127.0.0.1:"+tp, "MAP *."+host+" 127.0.0.1:"+tp)
 	}
 	rules = append(rules, "MAP * ~NOTFOUND", "EXCLUDE 127.0.0.1", "EXCLUDE localhost")
-	spki := append([]string{SPKI(h.Trap.srv.Certificate().RawSubjectPublicKeyInfo)}, o.TrustSPKI...)
+	spki := append([]string{SPKI(h.Trap.cert.RawSubjectPublicKeyInfo)}, o.TrustSPKI...)
 	args := []string{
 		"--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 		"--disable-background-networking", "--disable-component-update", "--disable-quic",
@@ -185,33 +188,85 @@ func (h *Harness) Targets(ctx context.Context) ([]*target.Info, error) {
 }
 
 // Trap answers every request for AWS's sign-in hosts with 200 and counts
-// it: a request here is a SAMLResponse that left samlogin's hands.
+// it: a request here is a SAMLResponse that left samlogin's hands. It
+// speaks https and plain http on one port (the first byte tells), so that
+// a post to http://signin.aws.amazon.com is counted too.
 type Trap struct {
-	srv  *httptest.Server
+	cert *x509.Certificate
+	ln   net.Listener
+	srv  *http.Server
 	mu   sync.Mutex
 	hits []string
 }
 
-// NewTrap starts a trap on 127.0.0.1 with TLS; t.Cleanup stops it.
+// NewTrap starts a trap on 127.0.0.1; t.Cleanup stops it.
 func NewTrap(t testing.TB) *Trap {
 	tr := &Trap{}
-	tr.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, 8<<20))
-		tr.mu.Lock()
-		tr.hits = append(tr.hits, r.Method+" "+r.Host+r.URL.Path)
-		tr.mu.Unlock()
-		w.Header().Set("Content-Type", "text/html")
-		_, _ = io.WriteString(w, "<title>AWS trap</title>the trap got this request")
-	}))
-	tr.srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	tr.srv.StartTLS()
-	t.Cleanup(tr.srv.Close)
+	// httptest's certificate, taken from a server started for it.
+	tmp := httptest.NewUnstartedServer(http.NotFoundHandler())
+	tmp.StartTLS()
+	tlsCfg, cert := tmp.TLS.Clone(), tmp.Certificate()
+	tmp.Close()
+	tr.cert = cert
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.ln = ln
+	tr.srv = &http.Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, 8<<20))
+			scheme := "http"
+			if r.TLS != nil {
+				scheme = "https"
+			}
+			tr.mu.Lock()
+			tr.hits = append(tr.hits, r.Method+" "+scheme+"://"+r.Host+r.URL.Path)
+			tr.mu.Unlock()
+			w.Header().Set("Content-Type", "text/html")
+			_, _ = io.WriteString(w, "<title>AWS trap</title>the trap got this request")
+		}),
+		ErrorLog:          log.New(io.Discard, "", 0),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	go func() { _ = tr.srv.Serve(&sniffListener{Listener: ln, tls: tlsCfg}) }()
+	t.Cleanup(func() { _ = tr.srv.Close() })
 	return tr
 }
 
+// sniffListener hands out TLS connections for a client that starts with a
+// TLS handshake record, plain ones for the others.
+type sniffListener struct {
+	net.Listener
+	tls *tls.Config
+}
+
+func (l *sniffListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	br := bufio.NewReader(c)
+	first, err := br.Peek(1)
+	_ = c.SetReadDeadline(time.Time{})
+	pc := &peekedConn{Conn: c, r: br}
+	if err == nil && first[0] == 0x16 { // TLS handshake
+		return tls.Server(pc, l.tls), nil
+	}
+	return pc, nil
+}
+
+type peekedConn struct {
+	net.Conn
+	r *bufio.Reader
+}
+
+func (c *peekedConn) Read(p []byte) (int, error) { return c.r.Read(p) }
+
 // Port is the trap's port.
 func (tr *Trap) Port() string {
-	_, p, _ := net.SplitHostPort(tr.srv.Listener.Addr().String())
+	_, p, _ := net.SplitHostPort(tr.ln.Addr().String())
 	return p
 }
 
