@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/spf13/pflag"
 
@@ -22,10 +21,6 @@ type browserOptions struct {
 	profile   string // --browser-profile DIR
 	attachURL string // --browser-url: a running browser's DevTools endpoint
 }
-
-// browserCloseMargin is kept of the command's --timeout for closing the
-// browser gracefully after the wait for the sign-in gave up.
-const browserCloseMargin = 10 * time.Second
 
 // sayer is a prompter that can tell the user something on the terminal
 // (credential_process's, whose stderr the AWS tools may capture).
@@ -90,21 +85,6 @@ func signInBrowser(ctx context.Context, env *Env, so *signinOptions, row *driver
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
-	profile := so.browser.profile
-	if profile != "" {
-		if profile, err = filepath.Abs(profile); err != nil {
-			return nil, usagef("--browser-profile %q: %v", so.browser.profile, err)
-		}
-	}
-	log := newLogger(env, debug)
-	// The wait ends before the command's bound, so that the browser is
-	// still closed gracefully (a kept profile saves its cookies).
-	wait := so.timeout
-	if dl, ok := ctx.Deadline(); ok {
-		if rem := time.Until(dl) - browserCloseMargin; rem < wait {
-			wait = max(rem, time.Second)
-		}
-	}
 	say := func(msg string) { fmt.Fprintf(env.Stderr, "samlogin: %s\n", msg) }
 	if s, ok := p.(sayer); ok {
 		say = s.Say
@@ -112,28 +92,29 @@ func signInBrowser(ctx context.Context, env *Env, so *signinOptions, row *driver
 	d, err := browser.New(browser.Config{
 		URL:        start,
 		Browser:    env.Getenv("SAMLOGIN_BROWSER"),
-		ProfileDir: profile,
+		ProfileDir: so.browser.profile, // absolute: checkBrowser
 		AttachURL:  so.browser.attachURL,
-		Timeout:    wait,
-		Log:        log,
+		// The command's bound (--timeout) ends the wait too; the browser
+		// is then still closed gracefully, in the background.
+		Timeout:    so.timeout,
+		Log:        newLogger(env, debug),
 		Status:     say,
+		HasDisplay: func() bool { return hasDisplay(env) },
 	})
 	if err != nil {
 		return nil, err
 	}
 	where := "your browser"
 	if so.browser.attachURL != "" {
-		where = "a new tab of the browser at " + so.browser.attachURL
+		where = "a new window of the browser at " + so.browser.attachURL
 	}
 	say(fmt.Sprintf("signing in to %s in %s...", so.shown(), where))
 	awsconfig.ReportStep(ctx, "signing in at "+so.shown()+" in the browser")
 	saml, err := d.Login(ctx, idp.LoginInput{})
 	env.atEnd(d.Wait) // the browser closes while STS is called
 	switch {
-	case errors.Is(err, browser.ErrNoBrowser):
-		return nil, err
 	case errors.Is(err, browser.ErrNoDisplay):
-		return nil, err
+		return nil, withHint(err, "sign in from your desktop session, or start a Chromium there with --remote-debugging-port=9222 and give samlogin --browser-url http://127.0.0.1:9222")
 	case errors.Is(err, browser.ErrTimeout):
 		return nil, withHint(err, "sign in within --timeout, or raise it")
 	case err != nil:

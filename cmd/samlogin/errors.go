@@ -80,10 +80,8 @@ func exitCode(err error) int {
 // message renders err as the one line the user reads: what happened and,
 // where we know it, what to do.
 func message(err error) string {
-	if errors.Is(err, browser.ErrClosed) {
-		// idp.ErrCancelled's detail: the window closed, and on which page.
-		_, detail, _ := strings.Cut(err.Error(), idp.ErrCancelled.Error()+": ")
-		return printable(cmp.Or(detail, browser.ErrClosed.Error()) + "; no file was changed")
+	if ce := (*browser.ClosedError)(nil); errors.As(err, &ce) {
+		return printable(ce.Error() + "; no file was changed") // and on which page
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, idp.ErrCancelled) {
 		return "cancelled; no file was changed"

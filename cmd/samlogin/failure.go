@@ -7,6 +7,7 @@ import (
 
 	"github.com/samlogin/samlogin/awsconfig"
 	"github.com/samlogin/samlogin/idp"
+	"github.com/samlogin/samlogin/idp/browser"
 )
 
 // failureKind tells how a failed sign-in is shared with the processes that
@@ -29,7 +30,10 @@ func failureKind(err error) (awsconfig.FailureKind, string) {
 	}
 	switch {
 	case errors.Is(err, idp.ErrNoPrompt), errors.As(err, &ue),
-		errors.Is(err, idp.ErrCancelled), errors.Is(err, context.Canceled):
+		errors.Is(err, idp.ErrCancelled), errors.Is(err, context.Canceled),
+		// This process's browser, display or wait: not another's.
+		errors.Is(err, browser.ErrNoDisplay), errors.Is(err, browser.ErrNoBrowser),
+		errors.Is(err, browser.ErrStart), errors.Is(err, browser.ErrProfile), errors.Is(err, browser.ErrTimeout):
 		return awsconfig.FailureNone, ""
 	case errors.Is(err, idp.ErrRejected):
 		return awsconfig.FailureRejected, msg

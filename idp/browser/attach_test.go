@@ -3,6 +3,9 @@ package browser_test
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"io/fs"
 	"strings"
 	"testing"
@@ -115,5 +118,87 @@ func TestTrapWorks(t *testing.T) {
 	hits := h.Trap.Hits()
 	if len(hits) != 1 || !strings.HasPrefix(hits[0], "POST signin.aws.amazon.com") || !strings.HasSuffix(hits[0], "/saml") {
 		t.Fatalf("the trap got %v, want the one POST of the SAMLResponse to signin.aws.amazon.com/saml", hits)
+	}
+}
+
+// TestAttachClosedTab: in a browser samlogin attached to, the user closing
+// samlogin's tab ends the wait at once (exit 3), the browser stays.
+func TestAttachClosedTab(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Chromium")
+	}
+	h := browsertest.New(t, browsertest.Options{})
+	h.StartBrowser("about:blank")
+	adfs := idptest.NewADFS(t, idptest.ADFSOptions{Users: map[string]string{`CORP\alice`: "pw-alice"}})
+	ctx := context.Background()
+	cfg := browser.Config{URL: adfs.SignInURL(idptest.DefaultRP), AttachURL: h.DevToolsURL(), Timeout: 25 * time.Second}
+	ch := login(ctx, t, cfg)
+	u := h.User(ctx, adfs.URL(), 30*time.Second)
+	u.WaitVisible("#userNameInput")
+	start := time.Now()
+	u.CloseTab()
+	r := wait(t, ch)
+	if !errors.Is(r.err, browser.ErrClosed) || !errors.Is(r.err, idp.ErrCancelled) {
+		t.Fatalf("Login after closing the tab: %v, want ErrClosed", r.err)
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("the closed tab was noticed after %s", d)
+	}
+	if !h.Running() {
+		t.Error("the user's browser was closed")
+	}
+}
+
+// TestAttachAddress: --browser-url's /json/version answer is checked: a
+// server that is not a browser, or one that names a websocket elsewhere,
+// is refused with one line; nothing is dialled there.
+func TestAttachAddress(t *testing.T) {
+	for _, c := range []struct{ name, body, want string }{
+		{"empty answer", `{}`, "does not answer as a browser's DevTools"},
+		{"not json", `hello`, "does not answer as a browser's DevTools"},
+		{"elsewhere", `{"webSocketDebuggerUrl":"ws://192.0.2.1:9/devtools/browser/x"}`, "names another address"},
+		{"other port", `{"webSocketDebuggerUrl":"ws://127.0.0.1:9/devtools/browser/x"}`, "names another address"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				_, _ = io.WriteString(w, c.body)
+			}))
+			defer srv.Close()
+			d, err := browser.New(browser.Config{URL: "http://127.0.0.1:1/", AttachURL: srv.URL, Timeout: 5 * time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = d.Login(context.Background(), idp.LoginInput{})
+			if !errors.Is(err, browser.ErrStart) || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("Login: %v, want ErrStart saying %q", err, c.want)
+			}
+		})
+	}
+	// Nothing listening: one line naming the flag to start it with.
+	d, _ := browser.New(browser.Config{URL: "http://127.0.0.1:1/", AttachURL: "http://127.0.0.1:1", Timeout: 5 * time.Second})
+	_, err := d.Login(context.Background(), idp.LoginInput{})
+	if !errors.Is(err, browser.ErrStart) || !strings.Contains(err.Error(), "--remote-debugging-port=1") {
+		t.Fatalf("Login with nothing there: %v", err)
+	}
+}
+
+// TestCallerDeadline: the caller's bound (samlogin's --timeout, which also
+// covers STS) ends the wait as a timeout, and the browser still closes.
+func TestCallerDeadline(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Chromium")
+	}
+	h := browsertest.New(t, browsertest.Options{})
+	adfs := idptest.NewADFS(t, idptest.ADFSOptions{Users: map[string]string{`CORP\alice`: "pw-alice"}})
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Second)
+	defer cancel()
+	cfg := headless(t, h, adfs.SignInURL(idptest.DefaultRP))
+	cfg.Timeout = time.Minute
+	r := wait(t, login(ctx, t, cfg))
+	if !errors.Is(r.err, browser.ErrTimeout) {
+		t.Fatalf("Login past the caller's deadline: %v, want ErrTimeout", r.err)
+	}
+	if !h.WaitGone(10 * time.Second) {
+		t.Error("the browser is still running")
 	}
 }

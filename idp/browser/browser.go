@@ -38,6 +38,9 @@ const (
 	// postDataTimeout bounds the read of a post body Chromium left out of
 	// Fetch.requestPaused.
 	postDataTimeout = 10 * time.Second
+	// removeTimeout covers the removal of a temporary profile (chromedp
+	// retries it for up to 5 s) and the end of the browser's children.
+	removeTimeout = 20 * time.Second
 )
 
 // Config is everything the driver is given. It reads no flag, environment
@@ -67,19 +70,42 @@ type Config struct {
 	// Status, when set, gets the one line that says what the sign-in waits
 	// for ("waiting for the sign-in in the browser window ...").
 	Status func(msg string)
+	// HasDisplay reports whether a window can be shown (cmd/samlogin reads
+	// DISPLAY and WAYLAND_DISPLAY on Linux); nil means there is one.
+	HasDisplay func() bool
 }
 
 // Errors of a browser sign-in. Each is wrapped with the detail (the page
 // title, the browsers looked for).
 var (
 	// ErrClosed: the user closed the tab or the browser before the IdP
-	// posted to AWS (exit 3, like a cancelled prompt).
-	ErrClosed = errors.New("the browser window was closed before the sign-in finished")
-	// ErrTimeout: Config.Timeout passed with no post to AWS.
+	// posted to AWS (exit 3, like a cancelled prompt); see ClosedError.
+	ErrClosed = errors.New("the browser tab or window was closed before the sign-in finished")
+	// ErrTimeout: Config.Timeout (or the caller's deadline) passed with no
+	// post to AWS.
 	ErrTimeout = errors.New("no sign-in arrived from the browser in time")
 	// ErrNoDisplay: a window is needed and there is no display.
 	ErrNoDisplay = errors.New("there is no display to open the browser on (DISPLAY and WAYLAND_DISPLAY are not set)")
+	// ErrStart: the browser did not start, or nothing answered at the
+	// --browser-url address.
+	ErrStart = errors.New("the browser did not start")
+	// ErrProfile: the --browser-profile folder cannot be used (another
+	// user's, a link, open to others, in use).
+	ErrProfile = errors.New("the browser profile folder cannot be used")
 )
+
+// ClosedError is ErrClosed with the page the tab showed last; it also
+// matches idp.ErrCancelled (exit 3).
+type ClosedError struct {
+	Page string // ` (last page: "TITLE" at HOST)` or ""
+}
+
+func (e *ClosedError) Error() string { return ErrClosed.Error() + e.Page }
+
+// Is makes a ClosedError match ErrClosed and idp.ErrCancelled.
+func (e *ClosedError) Is(target error) bool {
+	return target == ErrClosed || target == idp.ErrCancelled
+}
 
 // Driver signs in through the user's browser. It implements idp.Driver.
 type Driver struct {
@@ -148,7 +174,7 @@ func (d *Driver) Login(ctx context.Context, in idp.LoginInput) (secret.String, e
 	// closeTimeout.
 	life := context.WithoutCancel(ctx)
 	if launched {
-		if !hasDisplay() {
+		if d.cfg.HasDisplay != nil && !d.cfg.HasDisplay() {
 			return secret.String{}, ErrNoDisplay
 		}
 		path, err := d.cfg.Finder.Find(d.cfg.Browser)
@@ -161,18 +187,25 @@ func (d *Driver) Login(ctx context.Context, in idp.LoginInput) (secret.String, e
 			chromedp.NoDefaultBrowserCheck,
 			chromedp.Flag("disable-sync", true),
 			chromedp.VisibleWindow,
+			// Its own process group: a Ctrl-C at the terminal reaches
+			// samlogin, which closes the browser, not the browser first.
+			chromedp.ModifyCmdFunc(ownProcessGroup),
 		}
 		if d.cfg.ProfileDir != "" {
-			if err := os.MkdirAll(d.cfg.ProfileDir, 0o700); err != nil {
-				return secret.String{}, fmt.Errorf("browser: the profile folder: %w", err)
+			if err := prepareProfile(d.cfg.ProfileDir); err != nil {
+				return secret.String{}, err
 			}
 			opts = append(opts, chromedp.UserDataDir(d.cfg.ProfileDir))
 		}
 		log.Debug("browser: starting", "path", path, "profile", d.cfg.ProfileDir != "")
 		allocCtx, allocCancel = chromedp.NewExecAllocator(life, opts...)
 	} else {
+		ws, err := resolveAttach(ctx, d.cfg.AttachURL)
+		if err != nil {
+			return secret.String{}, err
+		}
 		log.Debug("browser: attaching", "url", idp.RedactURLString(d.cfg.AttachURL))
-		allocCtx, allocCancel = remote.NewAllocator(life, d.cfg.AttachURL)
+		allocCtx, allocCancel = remote.NewAllocator(life, ws, remote.NoModifyURL)
 	}
 	quiet := func(string, ...any) {}
 	tabCtx, tabCancel := chromedp.NewContext(allocCtx,
@@ -207,8 +240,8 @@ func (d *Driver) Login(ctx context.Context, in idp.LoginInput) (secret.String, e
 }
 
 // Wait waits until the browser the last Login started (or its tab, in an
-// attached browser) is closed, at most closeTimeout and a little more; a
-// temporary profile is removed by then. The program calls it before it
+// attached browser) is closed and a temporary profile removed, at most
+// closeTimeout and removeTimeout. The program calls it before it
 // ends: the browser closes while samlogin calls STS.
 func (d *Driver) Wait() {
 	if d.closed == nil {
@@ -216,7 +249,7 @@ func (d *Driver) Wait() {
 	}
 	select {
 	case <-d.closed:
-	case <-time.After(closeTimeout + 5*time.Second):
+	case <-time.After(closeTimeout + removeTimeout):
 		d.cfg.Log.Debug("browser: not closed in time")
 	}
 }
@@ -229,7 +262,7 @@ func startBounded(tabCtx context.Context, tabCancel context.CancelFunc) error {
 	defer stuck.Stop()
 	if err := chromedp.Do(tabCtx); err != nil {
 		if tabCtx.Err() != nil && !stuck.Stop() {
-			return fmt.Errorf("the browser did not start within %s", startTimeout)
+			return fmt.Errorf("no answer within %s", startTimeout)
 		}
 		return err
 	}
@@ -237,15 +270,21 @@ func startBounded(tabCtx context.Context, tabCancel context.CancelFunc) error {
 }
 
 func (d *Driver) startError(err error) error {
-	switch {
-	case errors.Is(err, chromedp.ErrNoDisplay):
+	if errors.Is(err, chromedp.ErrNoDisplay) {
 		return ErrNoDisplay
-	case d.cfg.AttachURL != "":
-		return fmt.Errorf("browser: attach to %s: %w (start it with --remote-debugging-port=PORT)", d.cfg.AttachURL, err)
-	case d.cfg.ProfileDir != "" && lockExists(d.cfg.ProfileDir):
-		return fmt.Errorf("browser: the browser did not start: the profile %s may be in use by another browser window; close it and try again (%v)", d.cfg.ProfileDir, err)
 	}
-	return fmt.Errorf("browser: the browser did not start: %w", err)
+	// chromedp quotes the browser's own output: keep its first line.
+	detail, _, _ := strings.Cut(err.Error(), "\n")
+	detail = idp.CleanText(detail)
+	switch {
+	case d.cfg.AttachURL != "":
+		return fmt.Errorf("browser: %w: no DevTools connection at %s (%s)", ErrStart, d.cfg.AttachURL, detail)
+	case d.cfg.ProfileDir != "" && lockExists(d.cfg.ProfileDir):
+		return fmt.Errorf("browser: %w: the profile %s may be in use by another browser window; close it and try again", ErrStart, d.cfg.ProfileDir)
+	case d.cfg.Browser != "":
+		return fmt.Errorf("browser: %w: SAMLOGIN_BROWSER=%s (%s); it must name a Chromium-family browser", ErrStart, d.cfg.Browser, detail)
+	}
+	return fmt.Errorf("browser: %w (%s)", ErrStart, detail)
 }
 
 // lockExists reports whether Chromium's profile lock is in dir.
@@ -274,9 +313,10 @@ func (d *Driver) close(tabCtx context.Context, tabCancel context.CancelFunc, lau
 	tabCancel()
 }
 
-// page is what the driver knows of the tab while it waits: its last title
+// pageInfo is what the driver knows of the tab while it waits: its last title
 // and host, for messages.
 type pageInfo struct {
+	since time.Time // the wait's start
 	mu    sync.Mutex
 	title string
 	url   string
@@ -318,13 +358,20 @@ func (p *pageInfo) describe() string {
 func (d *Driver) wait(parent, tabCtx context.Context, c *chromedp.Context, launched bool) (secret.String, error) {
 	ctx, cancel := context.WithCancelCause(tabCtx)
 	defer cancel(nil)
-	// The caller's end (a signal, the command's bound) ends the wait too.
-	defer context.AfterFunc(parent, func() { cancel(context.Cause(parent)) })()
+	// The caller's end ends the wait too: its bound as a timeout, a signal
+	// as itself.
+	defer context.AfterFunc(parent, func() {
+		if errors.Is(parent.Err(), context.DeadlineExceeded) {
+			cancel(ErrTimeout)
+			return
+		}
+		cancel(context.Cause(parent))
+	})()
 	ctx, stop := context.WithTimeoutCause(ctx, d.cfg.Timeout, ErrTimeout)
 	defer stop()
 	t := c.Target
 	id := t.TargetID
-	info := &pageInfo{}
+	info := &pageInfo{since: time.Now()}
 
 	// The tab closing, or the browser going away, ends the wait. One
 	// ordered listener sees both target events, so that the last title and
@@ -341,6 +388,11 @@ func (d *Driver) wait(parent, tabCtx context.Context, c *chromedp.Context, launc
 			}
 		}
 	}); err != nil {
+		return secret.String{}, d.waitError(ctx, info, fmt.Errorf("browser: %w", err))
+	}
+	// An attached browser may not report its targets yet: without this, a
+	// closed tab would go unnoticed until the timeout.
+	if _, err := cdp.Call(ctx, c.Browser, target.SetDiscoverTargets, target.SetDiscoverTargetsParams{Discover: true}); err != nil {
 		return secret.String{}, d.waitError(ctx, info, fmt.Errorf("browser: %w", err))
 	}
 	// Chromium sends Target.targetInfoChanged when the URL changes, not when
@@ -443,17 +495,17 @@ func onEach[E any](s iter.Seq2[E, error], f func()) {
 func (d *Driver) waitError(ctx context.Context, info *pageInfo, err error) error {
 	switch cause := context.Cause(ctx); {
 	case errors.Is(cause, ErrClosed):
-		return fmt.Errorf("%w: %w%s", idp.ErrCancelled, ErrClosed, info.describe())
+		return &ClosedError{Page: info.describe()}
 	case errors.Is(cause, ErrTimeout):
 		// The tab is still there: its title names the page the user was on.
 		rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 		d.refresh(rctx, chromedp.FromContext(ctx), info)
 		rcancel()
-		return fmt.Errorf("%w: waited %s%s", ErrTimeout, d.cfg.Timeout.Round(time.Second), info.describe())
+		return fmt.Errorf("%w: waited %s%s", ErrTimeout, time.Since(info.since).Round(time.Second), info.describe())
 	case cause != nil && errors.Is(err, context.Canceled):
 		return cause
 	case errors.Is(err, chromedp.ErrTargetDetached):
-		return fmt.Errorf("%w: %w%s", idp.ErrCancelled, ErrClosed, info.describe())
+		return &ClosedError{Page: info.describe()}
 	}
 	return err
 }
