@@ -88,6 +88,7 @@ Bare 'samlogin' with flags is 'samlogin login'.`,
 		Example: `  samlogin --adfs-host adfs.corp.example.com --profile prod-admin --username 'CORP\alice'
   samlogin --profile prod-admin                 # again, with the stored settings
   samlogin --idp-url https://sso.example.com/start-aws --profile dev
+  samlogin --idp-url https://sso.example.com/start-aws --browser --profile dev   # in your browser: keys, push, passkeys
   samlogin parse samlresponse.log
   samlogin login --assertion-file samlresponse.log --profile prod-admin \
       --role-arn arn:aws:iam::123456789012:role/Admin --region eu-west-1`,
@@ -131,6 +132,10 @@ The assertion comes from one of:
                         SAMLOGIN_ONELOGIN_CLIENT_SECRET or
                         --onelogin-client-secret-command)
   --assertion-file F    a SAMLResponse saved from the browser (- for stdin)
+With --adfs-host or --idp-url, --browser signs in in your own Chromium-family
+browser instead (security keys, passkeys, push, any page the IdP shows):
+samlogin takes the SAMLResponse from it before it reaches AWS; no password
+is read, and --username is taken from the assertion.
 
 The password is asked on the terminal without echo, or read from
 --password-stdin, SAMLOGIN_PASSWORD, --password-command or, with --keychain,
@@ -145,6 +150,9 @@ login does nothing; --force signs in anyway. Bare 'samlogin' is 'samlogin login'
   # any other SAML portal
   samlogin login --profile dev \
       --idp-url 'https://sso.example.com/saml2/idp/SSOService.php?spentityid=urn:amazon:webservices'
+
+  # in your own browser, with whatever the IdP asks (stored with the profile)
+  samlogin login --idp-url https://sso.example.com/start-aws --browser --profile dev
 
   # a SAMLResponse saved from the browser, no IdP
   samlogin login --assertion-file samlresponse.log --profile prod-admin \
