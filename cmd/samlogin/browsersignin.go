@@ -56,10 +56,10 @@ func (so *signinOptions) browserOn() bool { return so.browser.on || so.browser.a
 // --browser, see applyStored, and an attached browser ignores it.)
 func checkBrowser(fs *pflag.FlagSet, so *signinOptions, row *driverRow, profileGiven bool) error {
 	if profileGiven && so.browser.profile != "" && so.browser.attachURL != "" {
-		return usagef("--browser-profile and --browser-url both given: a browser you attach to keeps its own profile; drop --browser-profile")
+		return usagef("--browser-profile and --browser-url both given: a browser you attach to keeps its own profile")
 	}
 	if profileGiven && so.browser.profile != "" && !so.browserOn() {
-		return usagef("--browser-profile keeps the profile of the browser of --browser: give --browser too, or drop --browser-profile")
+		return usagef("--browser-profile without --browser: it keeps the profile of the browser --browser starts")
 	}
 	if so.browser.attachURL != "" {
 		if err := browser.CheckAttachURL(so.browser.attachURL); err != nil {
