@@ -98,3 +98,20 @@ func TestApplyStoredBrowserProfile(t *testing.T) {
 		}
 	}
 }
+
+// TestLastBrowserSignInKey: the IdP's last browser sign-in is the kept
+// sign-in of no user at the IdP and relying party, the one key that
+// signInCached keeps and logout drops.
+func TestLastBrowserSignInKey(t *testing.T) {
+	so := &signinOptions{adfsHost: "adfs.corp.example.com", username: "alice@corp"}
+	last, err := lastBrowserSignInKey(so)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byUser, _ := assertionCacheKey(so)
+	so.username = ""
+	noUser, _ := assertionCacheKey(so)
+	if last != noUser || last == byUser {
+		t.Errorf("lastBrowserSignInKey = %q, want the key of no user %q (not the user's %q)", last, noUser, byUser)
+	}
+}
