@@ -7,11 +7,22 @@ func TestIdentity(t *testing.T) {
 		a    Assertion
 		want string
 	}{
-		{Assertion{Subject: "alice@corp.example.com", SubjectFormat: "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent", SessionName: "alice"}, "alice@corp.example.com"},
+		// A readable NameID wins over the RoleSessionName.
+		{Assertion{Subject: "alice@corp.example.com", SubjectFormat: NameIDEmail, SessionName: "alice"}, "alice@corp.example.com"},
+		{Assertion{Subject: "alice@corp.example.com", SubjectFormat: NameIDUnspecified, SessionName: "alice"}, "alice@corp.example.com"},
+		{Assertion{Subject: `CORP\alice`, SubjectFormat: NameIDWindows, SessionName: "alice"}, `CORP\alice`},
 		{Assertion{Subject: "alice@corp.example.com", SessionName: "alice"}, "alice@corp.example.com"},
+		// Persistent, transient and other formats are often opaque ids:
+		// the RoleSessionName when there is one, else the NameID.
+		{Assertion{Subject: "a1b2c3d4e5", SubjectFormat: "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent", SessionName: "alice"}, "alice"},
+		{Assertion{Subject: "a1b2c3d4e5", SubjectFormat: "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"}, "a1b2c3d4e5"},
 		{Assertion{Subject: "_4f2a9c", SubjectFormat: NameIDTransient, SessionName: "bob"}, "bob"},
+		{Assertion{Subject: "_x", SubjectFormat: NameIDTransient}, "_x"},
+		{Assertion{Subject: "alice", SubjectFormat: "urn:oasis:names:tc:SAML:2.0:nameid-format:kerberos", SessionName: "alice@corp"}, "alice@corp"},
+		// No NameID.
 		{Assertion{SessionName: "carol"}, "carol"},
-		{Assertion{Subject: "_x", SubjectFormat: NameIDTransient}, ""},
+		{Assertion{SubjectFormat: NameIDEmail, SessionName: "carol"}, "carol"},
+		{Assertion{}, ""},
 	} {
 		if got := c.a.Identity(); got != c.want {
 			t.Errorf("Identity(%+v) = %q, want %q", c.a, got, c.want)

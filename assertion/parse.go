@@ -206,14 +206,30 @@ func (a *Assertion) readAssertion(as *etree.Element) error {
 // sign-in.
 const NameIDTransient = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
 
-// Identity names the signed-in user as the IdP does: the subject's NameID,
-// unless it is transient (new at every sign-in), then the RoleSessionName.
-// It is "" when the assertion names neither.
+// NameID formats whose value names the user as people know them.
+const (
+	NameIDEmail       = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
+	NameIDUnspecified = "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"
+	NameIDWindows     = "urn:oasis:names:tc:SAML:1.1:nameid-format:WindowsDomainQualifiedName"
+)
+
+// Identity names the signed-in user as the IdP does: the subject's NameID
+// when its format names a user readably (emailAddress, unspecified,
+// WindowsDomainQualifiedName, or no format); for other formats
+// (persistent, transient, ...: often opaque ids) the RoleSessionName when
+// there is one, else the NameID. It is "" when the assertion names neither.
 func (a *Assertion) Identity() string {
-	if a.Subject != "" && a.SubjectFormat != NameIDTransient {
-		return a.Subject
+	switch a.SubjectFormat {
+	case "", NameIDEmail, NameIDUnspecified, NameIDWindows:
+		if a.Subject != "" {
+			return a.Subject
+		}
+		return a.SessionName
 	}
-	return a.SessionName
+	if a.SessionName != "" {
+		return a.SessionName
+	}
+	return a.Subject
 }
 
 func (a *Assertion) readSubject(subject *etree.Element) error {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -69,7 +70,8 @@ func (f *flow) signInCached(ctx context.Context) (*assertion.Assertion, error) {
 	if _, err := relyingParty(so); err != nil {
 		return nil, err
 	}
-	if so.kerberosOn() {
+	if so.kerberosOn() && !so.browserOn() {
+		// (In the browser, the browser does Kerberos itself.)
 		// No usable ticket is one line now (--kerberos=auto: forms);
 		// the cache's principal is the user name when none is given.
 		_, user, err := openKerberos(f.env, so)
@@ -116,13 +118,18 @@ func (f *flow) signInCached(ctx context.Context) (*assertion.Assertion, error) {
 			now := f.env.Now()
 			a, err := assertion.Parse([]byte(enc.Reveal()))
 			if err == nil && !a.Expired(now.Add(samlcache.DefaultMargin)) {
-				if err := f.browserIdentity(a); err != nil {
+				// Another user's kept sign-in (kept before Identity
+				// changed) is not used: a new sign-in follows.
+				var other *otherUserError
+				switch err := f.browserIdentity(a); {
+				case err == nil:
+					log.Debug("assertion cache: reusing a recent sign-in", "idp", so.shown(), "user", so.username)
+					fmt.Fprintf(f.env.Stderr, "samlogin: reusing the sign-in to %s as %s (valid %s more; --no-cache signs in again)\n",
+						so.shown(), idp.CleanText(so.username), left(a.NotOnOrAfter.Sub(now)))
+					return a, nil
+				case !errors.As(err, &other):
 					return nil, err
 				}
-				log.Debug("assertion cache: reusing a recent sign-in", "idp", so.shown(), "user", so.username)
-				fmt.Fprintf(f.env.Stderr, "samlogin: reusing the sign-in to %s as %s (valid %s more; --no-cache signs in again)\n",
-					so.shown(), so.username, left(a.NotOnOrAfter.Sub(now)))
-				return a, nil
 			}
 			_ = cache.Delete(key)
 		}
@@ -138,7 +145,8 @@ func (f *flow) signInCached(ctx context.Context) (*assertion.Assertion, error) {
 	if so.browserOn() {
 		// Under the user's name, and as the IdP's last browser sign-in.
 		byUser, _ := assertionCacheKey(so)
-		keys = []string{byUser, samlcache.Key(so.describe()+"|"+mustRP(so), "")}
+		last, _ := lastBrowserSignInKey(so)
+		keys = []string{byUser, last}
 	}
 	for _, k := range slices.Compact(keys) {
 		if err := cache.Put(k, a.Encoded, a.NotOnOrAfter); err != nil {
@@ -148,10 +156,14 @@ func (f *flow) signInCached(ctx context.Context) (*assertion.Assertion, error) {
 	return a, nil
 }
 
-// mustRP is the relying party of so, already checked by signInCached.
-func mustRP(so *signinOptions) string {
-	rp, _ := relyingParty(so)
-	return rp
+// lastBrowserSignInKey names the IdP's last sign-in in the browser, kept
+// for a second profile (no user name is known before such a sign-in).
+func lastBrowserSignInKey(so *signinOptions) (string, error) {
+	rp, err := relyingParty(so)
+	if err != nil {
+		return "", err
+	}
+	return samlcache.Key(so.describe()+"|"+rp, ""), nil
 }
 
 var placeholder = lazyre.New(`\{[^{}]*\}`)

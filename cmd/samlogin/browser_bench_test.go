@@ -3,8 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"crypto/x509"
-	"encoding/pem"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -49,7 +47,7 @@ func BenchmarkBrowserSignIn(b *testing.B) {
 	}
 	sts := ststest.New(b, ststest.Options{})
 	adfs := idptest.NewADFS(b, idptest.ADFSOptions{Users: adfsUsers, SAMLResponse: freshAssertion, TLS: true})
-	h := browsertest.New(b, browsertest.Options{TrustSPKI: []string{benchSPKI(b, adfs.CACertFile())}})
+	h := browsertest.New(b, browsertest.Options{TrustSPKI: []string{pemSPKI(b, adfs.CACertFile())}})
 	bin := filepath.Join(b.TempDir(), "samlogin")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		b.Fatalf("go build: %v\n%s", err, out)
@@ -211,22 +209,4 @@ func vmRSS(b *testing.B, pid int) int64 {
 	}
 	b.Fatalf("samlogin's memory: no VmRSS in /proc/%d/status", pid)
 	return 0
-}
-
-// benchSPKI is the key hash of the certificate in a PEM file, for the
-// browser to trust the test ADFS.
-func benchSPKI(b *testing.B, file string) string {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		b.Fatal(err)
-	}
-	p, _ := pem.Decode(data)
-	if p == nil {
-		b.Fatalf("%s: no PEM", file)
-	}
-	c, err := x509.ParseCertificate(p.Bytes)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return browsertest.SPKI(c.RawSubjectPublicKeyInfo)
 }

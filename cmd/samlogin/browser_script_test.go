@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"crypto/x509"
-	"encoding/pem"
+	"errors"
 	"fmt"
 	"maps"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -93,23 +91,6 @@ func runBrowserScripts(t *testing.T, testbedVars map[string]string) {
 		v.(*scriptBrowser).cmd(t, ts, neg, args)
 	}
 	testscript.Run(t, params)
-}
-
-// pemSPKI is the key hash of the first certificate of a PEM file.
-func pemSPKI(t *testing.T, file string) string {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := pem.Decode(data)
-	if b == nil {
-		t.Fatalf("%s: no PEM", file)
-	}
-	c, err := x509.ParseCertificate(b.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return browsertest.SPKI(c.RawSubjectPublicKeyInfo)
 }
 
 // scriptBrowser is one script's browser and the user playing at it.
@@ -200,9 +181,8 @@ func (b *scriptBrowser) cmd(t *testing.T, ts *testscript.TestScript, neg bool, a
 		ts.Check(cmd.Start())
 		b.started = cmd
 		ts.Defer(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-		end := time.Now().Add(30 * time.Second)
-		for !b.h.Running() && time.Now().Before(end) {
-			time.Sleep(100 * time.Millisecond)
+		if err := b.waitDevTools(30 * time.Second); err != nil {
+			ts.Fatalf("browser start: %v", err)
 		}
 	case "tabs":
 		want, err := strconv.Atoi(args[1])
@@ -220,6 +200,27 @@ func (b *scriptBrowser) cmd(t *testing.T, ts *testscript.TestScript, neg bool, a
 		}
 	default:
 		ts.Fatalf("browser: unknown %q", args[0])
+	}
+}
+
+// waitDevTools waits up to d for the started browser's DevTools to answer
+// (its list of targets), and says why it did not.
+func (b *scriptBrowser) waitDevTools(d time.Duration) error {
+	end := time.Now().Add(d)
+	for {
+		err := errors.New("not listening")
+		if b.h.Running() {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			_, err = b.h.Targets(ctx)
+			cancel()
+		}
+		if err == nil {
+			return nil
+		}
+		if time.Now().After(end) {
+			return fmt.Errorf("DevTools at port %d did not answer within %s: %v", b.h.Port, d, err)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 
@@ -246,4 +247,15 @@ func doStep(tb goTB, u *browsertest.User, s []string) (err error) {
 		return fmt.Errorf("browser do %q: want type SEL TEXT, click SEL, close or sleep D", s)
 	}
 	return nil
+}
+
+// TestWaitDevToolsNoBrowser: `browser start` fails when DevTools does not
+// answer (here no browser runs on the harness's port), rather than going on
+// to a script step that fails for a reason it does not name.
+func TestWaitDevToolsNoBrowser(t *testing.T) {
+	b := &scriptBrowser{h: browsertest.New(t, browsertest.Options{})}
+	err := b.waitDevTools(300 * time.Millisecond)
+	if err == nil || !strings.Contains(err.Error(), "did not answer within 300ms") {
+		t.Fatalf("waitDevTools = %v, want a DevTools that did not answer", err)
+	}
 }

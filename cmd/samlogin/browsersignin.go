@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -44,8 +45,17 @@ func (so *signinOptions) browserOn() bool { return so.browser.on || so.browser.a
 // what the profile stores: --browser-url implies --browser (a later
 // `--profile P` alone starts the user's browser: the address changes with
 // each browser, so it is not stored), and --browser-profile is stored as
-// an absolute path.
-func checkBrowser(fs *pflag.FlagSet, so *signinOptions, row *driverRow) error {
+// an absolute path. A --browser-profile given now (profileGiven: not the
+// stored one) needs --browser, and an attached browser (--browser-url) has
+// its own profile: usage errors. (A stored folder is not applied without
+// --browser, see applyStored, and an attached browser ignores it.)
+func checkBrowser(fs *pflag.FlagSet, so *signinOptions, row *driverRow, profileGiven bool) error {
+	if profileGiven && so.browser.profile != "" && so.browser.attachURL != "" {
+		return usagef("--browser-profile and --browser-url both given: a browser you attach to keeps its own profile")
+	}
+	if profileGiven && so.browser.profile != "" && !so.browserOn() {
+		return usagef("--browser-profile without --browser: it keeps the profile of the browser --browser starts")
+	}
 	if so.browser.attachURL != "" {
 		if err := browser.CheckAttachURL(so.browser.attachURL); err != nil {
 			return usagef("%v", strings.TrimPrefix(err.Error(), idp.ErrBadInput.Error()+": "))
@@ -138,29 +148,74 @@ func browserFlags() string {
 	return strings.Join(names, " or ")
 }
 
-// browserIdentity sets the user name from the assertion after a sign-in in
-// the browser: the user typed it there, so the assertion (its subject, see
-// Assertion.Identity) is what names the identity that keys the caches and
-// the profile. A --username that names someone else is replaced, with a
-// line that says so.
+// maxIdentity bounds the user name taken from an assertion, in bytes.
+const maxIdentity = 256
+
+// browserIdentity settles the user name after a sign-in in the browser,
+// before STS is called and before anything is cached. The user typed it
+// there, so the assertion (Assertion.Identity) names the identity:
+//
+//   - no user name known before (none given, none stored): the
+//     assertion's becomes the profile's user, if it is printable;
+//   - a user name known before (--username, SAMLOGIN_USERNAME, or the
+//     profile's stored one): the assertion must name that user (its
+//     Identity, NameID or RoleSessionName, compared case-insensitively),
+//     else the sign-in is refused, so that one user's keys are never kept
+//     under another's name. An assertion whose name cannot be printed is
+//     taken for the known user: the user named it.
 func (f *flow) browserIdentity(a *assertion.Assertion) error {
 	so := &f.lo.signinOptions
 	if !so.browserOn() {
 		return nil
 	}
 	id := a.Identity()
-	if id == "" {
-		if so.username == "" {
-			return fmt.Errorf("the SAMLResponse from %s names no user (no NameID or RoleSessionName); give --username to name the profile's user", so.shown())
+	if known := so.username; known != "" {
+		if id == "" || !printableIdentity(id) || sameUser(a, known) {
+			return nil
 		}
-		return nil
+		return f.otherUserError(idp.CleanText(id), known)
 	}
-	if strings.EqualFold(id, so.username) {
-		return nil
+	if id == "" {
+		return fmt.Errorf("the SAMLResponse from %s names no user (no NameID or RoleSessionName); give --username to name the profile's user", so.shown())
 	}
-	if so.username != "" {
-		fmt.Fprintf(f.env.Stderr, "samlogin: signed in as %s in the browser (not %s); the profile now names %s\n", id, so.username, id)
+	if !printableIdentity(id) {
+		return fmt.Errorf("the SAMLResponse from %s names the user %q, which cannot name a profile's user (not printable, or over %d bytes); give --username to name it",
+			so.shown(), idp.CleanTextN(id, 60), maxIdentity)
 	}
 	// Through the flag, so that the profile remembers it like a given one.
 	return f.fs.Set("username", id)
+}
+
+// printableIdentity reports whether id can name a profile's user: one
+// printable line of at most maxIdentity bytes that CleanText keeps as it is.
+func printableIdentity(id string) bool {
+	return len(id) <= maxIdentity && !strings.ContainsAny(id, "\r\n") && idp.CleanText(id) == id
+}
+
+// sameUser reports whether the assertion names the user known.
+func sameUser(a *assertion.Assertion, known string) bool {
+	for _, n := range []string{a.Identity(), a.Subject, a.SessionName} {
+		if n != "" && strings.EqualFold(n, known) {
+			return true
+		}
+	}
+	return false
+}
+
+// otherUserError refuses a browser sign-in as another user than the one
+// known (given now or stored).
+type otherUserError struct{ msg string }
+
+func (e *otherUserError) Error() string { return e.msg }
+
+// otherUserError is the refusal of a browser sign-in as id where the user
+// known was known.
+func (f *flow) otherUserError(id, known string) error {
+	knownC := idp.CleanText(known)
+	if f.userFrom == "--username" || f.userFrom == "SAMLOGIN_USERNAME" {
+		return &otherUserError{fmt.Sprintf("signed in as %s in the browser, but %s names %s; sign in there as %s, or give --username %s",
+			id, f.userFrom, knownC, knownC, id)}
+	}
+	return &otherUserError{fmt.Sprintf("signed in as %s in the browser, but profile %s is %s's (%s); sign in there as %s, or give --username %s to switch the profile",
+		id, f.profile, knownC, cmp.Or(f.userFrom, "samlogin_username"), knownC, id)}
 }

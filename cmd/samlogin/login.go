@@ -121,8 +121,14 @@ func applyStored(fs *pflag.FlagSet, stored map[string]string) error {
 		if s.flag == "role-arn" && fs.Changed("role") {
 			continue // an explicit --role PATTERN beats the stored role
 		}
-		if s.flag == "idp-allow-host" && otherIdP(fs, stored) {
-			continue // hosts allowed for the stored IdP, not for another one
+		switch s.flag {
+		case "idp-allow-host", "browser", "browser-profile":
+			if otherIdP(fs, stored) {
+				continue // the stored IdP's hosts and browser, not another one's
+			}
+		}
+		if s.flag == "browser-profile" && fs.Lookup("browser").Value.String() != "true" {
+			continue // the folder means nothing to a sign-in without the browser
 		}
 		if err := fs.Set(s.flag, v); err != nil {
 			return fmt.Errorf("stored setting %s = %q: %w", s.key, v, err)
@@ -233,6 +239,9 @@ type flow struct {
 	// stsCalled says this login called it.
 	sts       override
 	stsCalled bool
+	// userFrom says where the user name known before a sign-in came from:
+	// "--username", "SAMLOGIN_USERNAME", the stored key, or "" (none).
+	userFrom string
 }
 
 // caBundle is the CA bundle trusted in addition to the system roots, for
@@ -262,6 +271,8 @@ func newFlow(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginOptions,
 	}
 	f.prof = prof
 	stsGiven := fs.Changed("sts-endpoint") // before the stored settings fill it
+	userGiven := fs.Changed("username")
+	profileGiven := fs.Changed("browser-profile")
 	// --no-keychain, before the stored setting fills --keychain
 	if err := resolveKeychain(fs, env); err != nil {
 		return nil, err
@@ -269,6 +280,7 @@ func newFlow(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginOptions,
 	if err := applyStored(fs, prof.Settings); err != nil {
 		return nil, err
 	}
+	f.userFrom = userSource(fs, env, prof.Settings, userGiven)
 	f.sts = stsOverride(env, stsGiven, lo.stsEndpoint, f.profile)
 	if err := checkOverride(f.sts); err != nil {
 		return nil, err
@@ -277,7 +289,7 @@ func newFlow(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginOptions,
 	if err != nil {
 		return nil, err
 	}
-	if err := checkBrowser(fs, &lo.signinOptions, row); err != nil {
+	if err := checkBrowser(fs, &lo.signinOptions, row, profileGiven); err != nil {
 		return nil, err
 	}
 	for _, h := range lo.allowHosts {
@@ -309,6 +321,27 @@ func newFlow(ctx context.Context, env *Env, fs *pflag.FlagSet, lo *loginOptions,
 		return nil, usagef("--policy-arns: %d given, STS takes at most 10", len(lo.policyARNs))
 	}
 	return f, nil
+}
+
+// userSource says where the user name comes from, after applyStored:
+// "--username" or "SAMLOGIN_USERNAME" when given now, the stored key it
+// was read from, or "" when there is none.
+func userSource(fs *pflag.FlagSet, env *Env, stored map[string]string, given bool) string {
+	v := fs.Lookup("username").Value.String()
+	switch {
+	case v == "":
+		return ""
+	case given && env.Getenv("SAMLOGIN_USERNAME") == v:
+		return "SAMLOGIN_USERNAME"
+	case given:
+		return "--username"
+	}
+	for _, s := range settingKeys {
+		if s.flag == "username" && stored[s.key] == v {
+			return s.key
+		}
+	}
+	return ""
 }
 
 // canSignIn refuses a sign-in with nothing to sign in with, naming what

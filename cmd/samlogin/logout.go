@@ -153,21 +153,22 @@ func forgetSignIn(env *Env, settings map[string]string) error {
 	if !so.hasIdP() {
 		return nil
 	}
-	rp, err := relyingParty(so)
+	key, err := assertionCacheKey(so)
 	if err != nil {
 		return nil // a stored setting samlogin cannot use: nothing was kept under it
 	}
 	cache := &samlcache.Cache{Dir: awsconfig.StateDir(env.Home), Now: env.Now}
 	if settings[samloginKey("browser")] == "true" {
 		// The IdP's last browser sign-in, kept for a second profile.
-		if err := cache.Delete(samlcache.Key(so.describe()+"|"+rp, "")); err != nil {
+		last, _ := lastBrowserSignInKey(so)
+		if err := cache.Delete(last); err != nil {
 			return err
 		}
 	}
 	if so.username == "" {
 		return nil
 	}
-	return cache.Delete(samlcache.Key(so.describe()+"|"+rp, so.username))
+	return cache.Delete(key)
 }
 
 // forgetPassword removes, for logout --forget, the password the keychain
