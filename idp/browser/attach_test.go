@@ -202,3 +202,55 @@ func TestCallerDeadline(t *testing.T) {
 		t.Error("the browser is still running")
 	}
 }
+
+// TestAttachPopup: in an attached browser, a popup samlogin's tab opens is
+// watched too (the SAMLResponse it posts never reaches AWS), while a tab
+// the user had open before is left alone (its own post to AWS goes on).
+func TestAttachPopup(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Chromium")
+	}
+	h := browsertest.New(t, browsertest.Options{})
+	own := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = io.WriteString(w, `<title>the user's own tab</title><form id=f method=post action="https://signin.aws.amazon.com/saml"><input name=SAMLResponse value=theirs></form>
+<script>setTimeout(function () { document.getElementById('f').submit() }, 4000)</script>`)
+	}))
+	defer own.Close()
+	h.StartBrowser(own.URL)
+	p := idptest.NewJSPortal(t, idptest.JSPortalOptions{Users: jsUsers, Popup: true})
+	ch := login(context.Background(), t, browser.Config{URL: p.URL(), AttachURL: h.DevToolsURL(), Timeout: 60 * time.Second})
+	// While samlogin waits, the user's own tab posts to AWS (4 s after it
+	// loaded): that post is theirs, and goes on.
+	end := time.Now().Add(15 * time.Second)
+	for len(posts(h.Trap.Hits())) == 0 && time.Now().Before(end) {
+		select {
+		case r := <-ch:
+			t.Fatalf("Login ended before the user signed in: %.20q, %v", r.saml, r.err)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	if hits := posts(h.Trap.Hits()); len(hits) != 1 {
+		t.Fatalf("AWS (the trap) got %q, want the user's own tab's post", hits)
+	}
+	signIn(t, h, p)
+	r := wait(t, ch)
+	if r.err != nil || r.saml != idptest.FakeSAMLResponse("alice") {
+		t.Fatalf("Login: %.20q, %v", r.saml, r.err)
+	}
+	if hits := posts(h.Trap.Hits()); len(hits) != 1 {
+		t.Errorf("AWS (the trap) got %q, want only the user's own tab's post", hits)
+	}
+}
+
+// posts keeps the POSTs of the trap's hits (the user's tab, showing the
+// trap's page, also asks it for a favicon).
+func posts(hits []string) []string {
+	var out []string
+	for _, h := range hits {
+		if strings.HasPrefix(h, "POST ") {
+			out = append(out, h)
+		}
+	}
+	return out
+}

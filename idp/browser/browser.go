@@ -407,13 +407,22 @@ func (d *Driver) wait(parent, tabCtx context.Context, c *chromedp.Context, launc
 		}
 	}()
 
-	// Where the requests are paused: in a browser samlogin started, every
-	// tab and window of it (a popup the IdP opens posts there too); in an
-	// attached browser, samlogin's own tab only (the user's other tabs are
-	// not samlogin's business).
-	var fs cdp.Session = t
-	if launched {
-		fs = c.Browser
+	// Requests are paused in every tab and window of the browser (a popup
+	// the IdP opens posts there too). In an attached browser, the tabs the
+	// user had open before samlogin's are left alone: their requests go
+	// on unchanged.
+	var fs cdp.Session = c.Browser
+	theirs := map[string]bool{}
+	if !launched {
+		infos, err := chromedp.Targets(tabCtx)
+		if err != nil {
+			return secret.String{}, d.waitError(ctx, info, fmt.Errorf("browser: %w", err))
+		}
+		for _, in := range infos {
+			if in.Type == "page" && in.TargetID != id {
+				theirs[string(in.TargetID)] = true // a tab's main frame has its id
+			}
+		}
 	}
 	paused := cdp.Events(ctx, fs, fetch.RequestPaused)
 	var ps []*fetch.RequestPattern
@@ -436,7 +445,7 @@ func (d *Driver) wait(parent, tabCtx context.Context, c *chromedp.Context, launc
 		if err != nil {
 			return secret.String{}, d.waitError(ctx, info, err)
 		}
-		if !TakesRequest(ev.Request.Method, ev.Request.URL, ev.Request.HasPostData || len(ev.Request.PostDataEntries) > 0) {
+		if theirs[string(ev.FrameID)] || !TakesRequest(ev.Request.Method, ev.Request.URL, ev.Request.HasPostData || len(ev.Request.PostDataEntries) > 0) {
 			// A wide pattern paused it (a page or an image of AWS, a
 			// look-alike host): let it go on unchanged.
 			d.cfg.Log.Debug("browser: continued", "method", ev.Request.Method, "url", idp.RedactURLString(ev.Request.URL))
