@@ -116,7 +116,7 @@ func TestTrapWorks(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	hits := h.Trap.Hits()
-	if len(hits) != 1 || !strings.HasPrefix(hits[0], "POST signin.aws.amazon.com") || !strings.HasSuffix(hits[0], "/saml") {
+	if len(hits) != 1 || hits[0] != "POST https://signin.aws.amazon.com/saml" {
 		t.Fatalf("the trap got %v, want the one POST of the SAMLResponse to signin.aws.amazon.com/saml", hits)
 	}
 }
