@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -119,6 +120,10 @@ func signInBrowser(ctx context.Context, env *Env, so *signinOptions, row *driver
 		where = "a new window of the browser at " + so.browser.attachURL
 	}
 	say(fmt.Sprintf("signing in to %s in %s...", so.shown(), where))
+	// While the user signs in, load the system's roots for the STS call
+	// that follows (Go keeps them): a tenth of a second less after the
+	// browser's post.
+	go func() { _, _ = x509.SystemCertPool() }()
 	awsconfig.ReportStep(ctx, "signing in at "+so.shown()+" in the browser")
 	saml, err := d.Login(ctx, idp.LoginInput{})
 	env.atEnd(d.Wait) // the browser closes while STS is called
