@@ -17,7 +17,7 @@ func TestIdentity(t *testing.T) {
 		{Assertion{Subject: "a1b2c3d4e5", SubjectFormat: "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent", SessionName: "alice"}, "alice"},
 		{Assertion{Subject: "a1b2c3d4e5", SubjectFormat: "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"}, "a1b2c3d4e5"},
 		{Assertion{Subject: "_4f2a9c", SubjectFormat: NameIDTransient, SessionName: "bob"}, "bob"},
-		{Assertion{Subject: "_x", SubjectFormat: NameIDTransient}, "_x"},
+		{Assertion{Subject: "_x", SubjectFormat: NameIDTransient}, ""},
 		{Assertion{Subject: "alice", SubjectFormat: "urn:oasis:names:tc:SAML:2.0:nameid-format:kerberos", SessionName: "alice@corp"}, "alice@corp"},
 		// No NameID.
 		{Assertion{SessionName: "carol"}, "carol"},

@@ -226,8 +226,8 @@ func (a *Assertion) Identity() string {
 		}
 		return a.SessionName
 	}
-	if a.SessionName != "" {
-		return a.SessionName
+	if a.SessionName != "" || a.SubjectFormat == NameIDTransient {
+		return a.SessionName // a transient NameID is new at every sign-in
 	}
 	return a.Subject
 }

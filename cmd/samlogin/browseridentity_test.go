@@ -31,7 +31,12 @@ func TestBrowserIdentity(t *testing.T) {
 		{"carriage return", "", assertion.Assertion{SessionName: "bob\r@corp"}, "", "give --username"},
 		{"escape", "", assertion.Assertion{SessionName: "bob\x1b[31m@corp"}, "", "give --username"},
 		{"too long", "", assertion.Assertion{SessionName: long}, "", "give --username"},
-		{"unprintable, user given", "bob@corp", assertion.Assertion{SessionName: "bob\x1b[31m@corp"}, "bob@corp", ""},
+		{"unprintable, another user given", "alice@corp", assertion.Assertion{SessionName: "bob\x1b[31m@corp"}, "alice@corp", "signed in as bob"},
+		{"long ordinary name", "", assertion.Assertion{SessionName: "christopher.johnson2@corp.example.com"}, "christopher.johnson2@corp.example.com", ""},
+		{"token-like name, another user given", "alice@corp", assertion.Assertion{SessionName: "a1b2c3d4e5f6a7b8c9d0e1f2"}, "alice@corp", "signed in as"},
+		{"two spaces", "", assertion.Assertion{SessionName: "bob  smith"}, "bob  smith", ""},
+		{"ADFS DOMAIN\\user known, user@domain signed in", `CORP\alice`, assertion.Assertion{SessionName: "alice@corp.example.com"}, `CORP\alice`, ""},
+		{"ADFS DOMAIN\\user known, another user", `CORP\alice`, assertion.Assertion{SessionName: "bob@corp.example.com"}, `CORP\alice`, "signed in as bob@corp.example.com"},
 		{"none named", "", assertion.Assertion{}, "", "names no user"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

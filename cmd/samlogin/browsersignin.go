@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/spf13/pflag"
 
@@ -166,8 +168,9 @@ const maxIdentity = 256
 //     profile's stored one): the assertion must name that user (its
 //     Identity, NameID or RoleSessionName, compared case-insensitively),
 //     else the sign-in is refused, so that one user's keys are never kept
-//     under another's name. An assertion whose name cannot be printed is
-//     taken for the known user: the user named it.
+//     under another's name. ADFS's DOMAIN\user names the same user as
+//     user@domain... An assertion that names no user at all is taken for
+//     the known one.
 func (f *flow) browserIdentity(a *assertion.Assertion) error {
 	so := &f.lo.signinOptions
 	if !so.browserOn() {
@@ -175,10 +178,10 @@ func (f *flow) browserIdentity(a *assertion.Assertion) error {
 	}
 	id := a.Identity()
 	if known := so.username; known != "" {
-		if id == "" || !printableIdentity(id) || sameUser(a, known) {
+		if id == "" || sameUser(a, known) {
 			return nil
 		}
-		return f.otherUserError(idp.CleanText(id), known)
+		return f.otherUserError(idp.CleanTextN(id, 80), known)
 	}
 	if id == "" {
 		return fmt.Errorf("the SAMLResponse from %s names no user (no NameID or RoleSessionName); give --username to name the profile's user", so.shown())
@@ -194,13 +197,33 @@ func (f *flow) browserIdentity(a *assertion.Assertion) error {
 // printableIdentity reports whether id can name a profile's user: one
 // printable line of at most maxIdentity bytes that CleanText keeps as it is.
 func printableIdentity(id string) bool {
-	return len(id) <= maxIdentity && !strings.ContainsAny(id, "\r\n") && idp.CleanText(id) == id
+	if len(id) > maxIdentity || !utf8.ValidString(id) || strings.TrimSpace(id) != id {
+		return false
+	}
+	for _, r := range id {
+		if !unicode.IsPrint(r) {
+			return false
+		}
+	}
+	return true
 }
 
-// sameUser reports whether the assertion names the user known.
+// sameUser reports whether the assertion names the user known: its
+// Identity, NameID or RoleSessionName, case ignored; a known DOMAIN\user
+// (ADFS's form) also matches user@... .
 func sameUser(a *assertion.Assertion, known string) bool {
+	short := ""
+	if i := strings.LastIndexByte(known, '\\'); i >= 0 {
+		short = known[i+1:]
+	}
 	for _, n := range []string{a.Identity(), a.Subject, a.SessionName} {
-		if n != "" && strings.EqualFold(n, known) {
+		if n == "" {
+			continue
+		}
+		if strings.EqualFold(n, known) {
+			return true
+		}
+		if at := strings.IndexByte(n, '@'); short != "" && at > 0 && strings.EqualFold(n[:at], short) {
 			return true
 		}
 	}

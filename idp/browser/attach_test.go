@@ -254,3 +254,39 @@ func posts(hits []string) []string {
 	}
 	return out
 }
+
+// TestAttachUserNewTab: a tab the user opens while samlogin waits (not
+// opened by samlogin's tab) is the user's: its post to AWS goes on, and
+// samlogin keeps waiting for its own.
+func TestAttachUserNewTab(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Chromium")
+	}
+	h := browsertest.New(t, browsertest.Options{})
+	h.StartBrowser("about:blank")
+	theirs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = io.WriteString(w, `<title>another sign-in</title><form id=f method=post action="https://signin.aws.amazon.com/saml"><input name=SAMLResponse value=theirs></form><script>document.getElementById('f').submit()</script>`)
+	}))
+	defer theirs.Close()
+	p := idptest.NewJSPortal(t, idptest.JSPortalOptions{Users: jsUsers})
+	ch := login(context.Background(), t, browser.Config{URL: p.URL(), AttachURL: h.DevToolsURL(), Timeout: 60 * time.Second})
+	h.User(context.Background(), p.URL(), 30*time.Second) // samlogin's tab is up
+	h.OpenTab(theirs.URL)
+	end := time.Now().Add(15 * time.Second)
+	for len(posts(h.Trap.Hits())) == 0 && time.Now().Before(end) {
+		select {
+		case r := <-ch:
+			t.Fatalf("Login took another tab's sign-in: %.20q, %v", r.saml, r.err)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	signIn(t, h, p)
+	r := wait(t, ch)
+	if r.err != nil || r.saml != idptest.FakeSAMLResponse("alice") {
+		t.Fatalf("Login: %.20q, %v", r.saml, r.err)
+	}
+	if hits := posts(h.Trap.Hits()); len(hits) != 1 {
+		t.Errorf("AWS (the trap) got %q, want the user's other tab's post", hits)
+	}
+}

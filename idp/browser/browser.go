@@ -376,8 +376,11 @@ func (d *Driver) wait(parent, tabCtx context.Context, c *chromedp.Context, launc
 	// The tab closing, or the browser going away, ends the wait. One
 	// ordered listener sees both target events, so that the last title and
 	// URL are known before the tab's end is.
+	own := &owners{ours: map[string]bool{string(id): true}, theirs: map[string]bool{}}
 	if err := chromedp.ListenBrowser(ctx, func(ev any) {
 		switch ev := ev.(type) {
+		case *target.EventTargetCreated:
+			own.created(ev.TargetInfo)
 		case *target.EventTargetDestroyed:
 			if ev.TargetID == id {
 				cancel(ErrClosed)
@@ -412,16 +415,13 @@ func (d *Driver) wait(parent, tabCtx context.Context, c *chromedp.Context, launc
 	// user had open before samlogin's are left alone: their requests go
 	// on unchanged.
 	var fs cdp.Session = c.Browser
-	theirs := map[string]bool{}
 	if !launched {
-		infos, err := chromedp.Targets(tabCtx)
+		infos, err := chromedp.Targets(ctx)
 		if err != nil {
 			return secret.String{}, d.waitError(ctx, info, fmt.Errorf("browser: %w", err))
 		}
 		for _, in := range infos {
-			if in.Type == "page" && in.TargetID != id {
-				theirs[string(in.TargetID)] = true // a tab's main frame has its id
-			}
+			own.created(in)
 		}
 	}
 	paused := cdp.Events(ctx, fs, fetch.RequestPaused)
@@ -445,7 +445,7 @@ func (d *Driver) wait(parent, tabCtx context.Context, c *chromedp.Context, launc
 		if err != nil {
 			return secret.String{}, d.waitError(ctx, info, err)
 		}
-		if theirs[string(ev.FrameID)] || !TakesRequest(ev.Request.Method, ev.Request.URL, ev.Request.HasPostData || len(ev.Request.PostDataEntries) > 0) {
+		if (!launched && own.isTheirs(string(ev.FrameID))) || !TakesRequest(ev.Request.Method, ev.Request.URL, ev.Request.HasPostData || len(ev.Request.PostDataEntries) > 0) {
 			// A wide pattern paused it (a page or an image of AWS, a
 			// look-alike host): let it go on unchanged.
 			d.cfg.Log.Debug("browser: continued", "method", ev.Request.Method, "url", idp.RedactURLString(ev.Request.URL))
@@ -470,7 +470,13 @@ func (d *Driver) wait(parent, tabCtx context.Context, c *chromedp.Context, launc
 		if err != nil {
 			return secret.String{}, d.waitError(ctx, info, err)
 		}
-		saml, err := SAMLResponseFromForm(header(ev.Request.Headers, "Content-Type"), body)
+		ct := header(ev.Request.Headers, "Content-Type")
+		if len(body) == 0 { // a GET with the assertion in its query
+			if u, err := url.Parse(ev.Request.URL); err == nil {
+				body, ct = []byte(u.RawQuery), ""
+			}
+		}
+		saml, err := SAMLResponseFromForm(ct, body)
 		if err != nil {
 			return secret.String{}, fmt.Errorf("%w%s", err, where)
 		}
@@ -498,6 +504,40 @@ func onEach[E any](s iter.Seq2[E, error], f func()) {
 			f()
 		}
 	}()
+}
+
+// owners tells, in a browser samlogin attached to, samlogin's tabs (its
+// own and the windows they open) from the user's: a page's main frame has
+// the page's target id. Requests of the user's tabs go on unchanged;
+// those of samlogin's, and of frames it cannot place, are taken.
+type owners struct {
+	mu     sync.Mutex
+	ours   map[string]bool
+	theirs map[string]bool
+}
+
+// created files a page target: samlogin's when a tab of samlogin's opened
+// it, the user's otherwise.
+func (o *owners) created(in *target.Info) {
+	if in == nil || in.Type != "page" {
+		return
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	id := string(in.TargetID)
+	switch {
+	case o.ours[id]:
+	case in.OpenerID != "" && o.ours[string(in.OpenerID)]:
+		o.ours[id] = true
+	default:
+		o.theirs[id] = true
+	}
+}
+
+func (o *owners) isTheirs(frame string) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.theirs[frame]
 }
 
 // waitError turns the end of the wait into the error the user reads.

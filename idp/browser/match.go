@@ -14,35 +14,37 @@ var signinHosts = []string{
 }
 
 // Patterns returns the Fetch.enable URL patterns that pause every request
-// to an AWS sign-in host or a name under it, over https and plain http.
-// They are wider than TakesRequest on purpose (any path, port, trailing
-// dot or query): a paused request TakesRequest leaves is continued, while a
-// missed one would carry the SAMLResponse to AWS.
+// whose URL names an AWS sign-in host anywhere: any scheme, user name,
+// name under it, port, path or query. They are much wider than
+// TakesRequest on purpose: a paused request TakesRequest leaves is
+// continued, while a missed one would carry the SAMLResponse to AWS.
 func Patterns() []string {
 	var p []string
-	for _, scheme := range []string{"https://", "http://"} {
-		for _, h := range signinHosts {
-			p = append(p, scheme+h+"*", scheme+"*."+h+"*")
-		}
+	for _, h := range signinHosts {
+		// Anywhere in the URL: a user name before the host
+		// (https://user@signin...) stays in the URL Chromium matches.
+		p = append(p, "*"+h+"*")
 	}
 	return p
 }
 
 // TakesRequest reports whether samlogin answers a paused request itself,
 // so that it never leaves the browser: any request that carries a body
-// (or is not a GET or HEAD) to an AWS sign-in host or a name under it, on
-// any scheme, port or path. Such a request is a form post to AWS, and the
+// (or is not a GET or HEAD, or has a SAMLResponse in its query) to an AWS
+// sign-in host or a name under it, on any scheme, port or path. Such a request is a form post to AWS, and the
 // only one the sign-in makes is the SAMLResponse's; IsAWSSAML tells the
 // usual endpoint from an odd one, for the log.
 func TakesRequest(method, rawURL string, hasBody bool) bool {
-	if !hasBody && (strings.EqualFold(method, "GET") || strings.EqualFold(method, "HEAD")) {
-		return false
-	}
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return true // unreadable, but Chromium paused it for an AWS pattern
 	}
-	return underSigninHost(u.Hostname())
+	if !underSigninHost(u.Hostname()) {
+		return false
+	}
+	bodyless := strings.EqualFold(method, "GET") || strings.EqualFold(method, "HEAD")
+	// A bodyless request is let go, unless its query carries an assertion.
+	return hasBody || !bodyless || strings.Contains(strings.ToLower(u.RawQuery), "samlresponse")
 }
 
 // underSigninHost reports whether host is an AWS sign-in host or a name

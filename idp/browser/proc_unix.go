@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"syscall"
 )
 
@@ -27,6 +28,9 @@ func ownProcessGroup(cmd *exec.Cmd) {
 // others may read is made 0700. A profile another browser uses is refused
 // before anything starts.
 func prepareProfile(dir string) error {
+	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
+		return fmt.Errorf("browser: %w: %s: %v", ErrProfile, dir, err)
+	}
 	if err := os.Mkdir(dir, 0o700); err == nil {
 		return nil
 	} else if !os.IsExist(err) {

@@ -21,6 +21,11 @@ func TestPrepareProfile(t *testing.T) {
 	if fi, _ := os.Stat(dir); fi.Mode().Perm() != 0o700 {
 		t.Errorf("new profile folder mode %v, want 0700", fi.Mode().Perm())
 	}
+	// Its parents are made too.
+	deep := filepath.Join(base, "a", "b", "profile")
+	if err := prepareProfile(deep); err != nil {
+		t.Fatalf("prepareProfile(%s): %v", deep, err)
+	}
 	// Ours, open to others: made 0700.
 	open := filepath.Join(base, "open")
 	if err := os.Mkdir(open, 0o755); err != nil {

@@ -28,14 +28,20 @@ func TestNothingReachesAWS(t *testing.T) {
 		{"two labels", ``, "https://a.b.signin.aws.amazon.com/saml"},
 		{"plain http", ``, "http://signin.aws.amazon.com/saml"},
 		{"other port", ``, "https://signin.aws.amazon.com:8443/saml"},
+		{"user name", ``, "https://user@signin.aws.amazon.com/saml"},
+		{"user and password", ``, "https://u:p@signin.aws.amazon.com/saml"},
+		{"get", `method=get`, "https://signin.aws.amazon.com/saml"},
 		{"govcloud", ``, "https://us-gov-west-1.signin.amazonaws-us-gov.com/saml"},
 		{"china", ``, "https://signin.amazonaws.cn/saml"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			if c.attrs == "" {
+				c.attrs = "method=post"
+			}
 			h := browsertest.New(t, browsertest.Options{})
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "text/html")
-				fmt.Fprintf(w, `<title>idp</title><form id=f method=post %s action="%s"><input name=SAMLResponse value="SAML-%s"></form><script>document.getElementById('f').submit()</script>`,
+				fmt.Fprintf(w, `<title>idp</title><form id=f %s action="%s"><input name=SAMLResponse value="SAML-%s"></form><script>document.getElementById('f').submit()</script>`,
 					c.attrs, html.EscapeString(c.action), html.EscapeString(c.name))
 			}))
 			defer srv.Close()

@@ -4,6 +4,10 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/remote"
 )
 
 // UserTB is User reporting its failures to tb (a goroutine's own TB, in
@@ -19,4 +23,17 @@ func (u *User) WithTB(tb testing.TB) *User {
 	u2 := *u
 	u2.t = tb
 	return &u2
+}
+
+// OpenTab opens a new tab at url in the running browser, as the user
+// would (no opener).
+func (h *Harness) OpenTab(url string) {
+	h.t.Helper()
+	actx, acancel := remote.NewAllocator(context.Background(), h.DevToolsURL())
+	defer acancel()
+	bctx, bcancel := chromedp.NewContext(actx)
+	defer bcancel()
+	if _, err := chromedp.CallBrowser(bctx, target.CreateTarget, target.CreateTargetParams{URL: url}); err != nil {
+		h.t.Fatalf("browsertest: open a tab: %v", err)
+	}
 }
