@@ -61,7 +61,7 @@ func checkBrowser(fs *pflag.FlagSet, so *signinOptions, row *driverRow, profileG
 	}
 	if so.browser.attachURL != "" {
 		if err := browser.CheckAttachURL(so.browser.attachURL); err != nil {
-			return usagef("%v", strings.TrimPrefix(err.Error(), idp.ErrBadInput.Error()+": "))
+			return usagef("%v", err)
 		}
 		if !so.browser.on {
 			if err := fs.Set("browser", "true"); err != nil {
@@ -80,10 +80,19 @@ func checkBrowser(fs *pflag.FlagSet, so *signinOptions, row *driverRow, profileG
 			}
 		}
 	}
-	if so.browserOn() && row != nil && row.browserURL == nil {
-		return usagef("--browser works with %s; --%s signs in without a browser", browserFlags(), row.flag)
+	if so.browserOn() && row != nil {
+		return noBrowserRow(row)
 	}
 	return nil
+}
+
+// noBrowserRow refuses --browser for a driver row that cannot sign in in
+// a browser (nil for one that can).
+func noBrowserRow(row *driverRow) error {
+	if row.browserURL != nil {
+		return nil
+	}
+	return usagef("--browser works with %s; --%s signs in without a browser", browserFlags(), row.flag)
 }
 
 // signInBrowser signs in at the row's IdP in the user's browser and
@@ -91,8 +100,8 @@ func checkBrowser(fs *pflag.FlagSet, so *signinOptions, row *driverRow, profileG
 // the user signs in in the browser, and the browser keeps its own session
 // (--browser-profile).
 func signInBrowser(ctx context.Context, env *Env, so *signinOptions, row *driverRow, rp string, p idp.Prompter, debug bool) (*assertion.Assertion, error) {
-	if row.browserURL == nil {
-		return nil, usagef("--browser works with %s; --%s signs in without a browser", browserFlags(), row.flag)
+	if err := noBrowserRow(row); err != nil {
+		return nil, err
 	}
 	start, err := row.browserURL(so, rp)
 	if err != nil {

@@ -17,15 +17,15 @@ const attachTimeout = 10 * time.Second
 // resolveAttach returns the browser's DevTools websocket address for an
 // --browser-url: a ws://.../devtools/browser/... address as it is, or the
 // one /json/version names at http://HOST:PORT (asked here, with no proxy,
-// a bound and a size limit, rather than by chromedp). Both the address
-// given and the one answered must be on this machine (CheckAttachURL), and
+// a bound and a size limit, rather than by chromedp). The address given
+// was checked by New; the one answered must be on this machine too, and
 // the answer must name the same host and port: a DevTools socket is full
 // control of a browser.
 func resolveAttach(ctx context.Context, raw string) (string, error) {
-	if err := CheckAttachURL(raw); err != nil {
+	u, err := url.Parse(raw) // checked by New (CheckAttachURL)
+	if err != nil {
 		return "", err
 	}
-	u, _ := url.Parse(raw)
 	if u.Scheme == "ws" && strings.HasPrefix(u.Path, "/devtools/browser/") {
 		return raw, nil
 	}

@@ -133,7 +133,7 @@ func New(cfg Config) (*Driver, error) {
 	}
 	u, err := url.Parse(cfg.URL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, fmt.Errorf("%w: the sign-in URL %q is not an http(s) URL", idp.ErrBadInput, idp.RedactURLString(cfg.URL))
+		return nil, &idp.InputError{Msg: fmt.Sprintf("the sign-in URL %q is not an http(s) URL", idp.RedactURLString(cfg.URL))}
 	}
 	if cfg.AttachURL != "" {
 		if err := CheckAttachURL(cfg.AttachURL); err != nil {
@@ -145,17 +145,18 @@ func New(cfg Config) (*Driver, error) {
 
 // CheckAttachURL accepts a DevTools endpoint on this machine only: ws:// or
 // http:// to a loopback address or localhost. A DevTools socket is full
-// control of the browser, so samlogin never talks to one elsewhere.
+// control of the browser, so samlogin never talks to one elsewhere. Its
+// error is an *idp.InputError (errors.Is idp.ErrBadInput).
 func CheckAttachURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "ws" && u.Scheme != "http") || u.Host == "" || u.User != nil {
-		return fmt.Errorf("%w: --browser-url must be ws://127.0.0.1:PORT/... or http://127.0.0.1:PORT (a browser started with --remote-debugging-port)", idp.ErrBadInput)
+		return &idp.InputError{Msg: "--browser-url must be ws://127.0.0.1:PORT/... or http://127.0.0.1:PORT (a browser started with --remote-debugging-port)"}
 	}
 	h := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
 	if ip := net.ParseIP(h); (ip != nil && ip.IsLoopback()) || h == "localhost" {
 		return nil
 	}
-	return fmt.Errorf("%w: --browser-url %s is not on this machine: samlogin attaches only to a browser on 127.0.0.1, ::1 or localhost", idp.ErrBadInput, u.Host)
+	return &idp.InputError{Msg: fmt.Sprintf("--browser-url %s is not on this machine: samlogin attaches only to a browser on 127.0.0.1, ::1 or localhost", u.Host)}
 }
 
 // Login opens the browser at the IdP and returns the SAMLResponse the IdP
@@ -275,16 +276,18 @@ func (d *Driver) startError(err error) error {
 	}
 	// chromedp quotes the browser's own output: keep its first line.
 	detail, _, _ := strings.Cut(err.Error(), "\n")
-	detail = idp.CleanText(detail)
+	if detail = strings.TrimSuffix(strings.TrimSpace(idp.CleanText(detail)), ":"); detail != "" {
+		detail = " (" + detail + ")"
+	}
 	switch {
 	case d.cfg.AttachURL != "":
-		return fmt.Errorf("browser: %w: no DevTools connection at %s (%s)", ErrStart, d.cfg.AttachURL, detail)
+		return fmt.Errorf("browser: %w: no DevTools connection at %s%s", ErrStart, d.cfg.AttachURL, detail)
 	case d.cfg.ProfileDir != "" && lockExists(d.cfg.ProfileDir):
 		return fmt.Errorf("browser: %w: the profile %s may be in use by another browser window; close it and try again", ErrStart, d.cfg.ProfileDir)
 	case d.cfg.Browser != "":
-		return fmt.Errorf("browser: %w: SAMLOGIN_BROWSER=%s (%s); it must name a Chromium-family browser", ErrStart, d.cfg.Browser, detail)
+		return fmt.Errorf("browser: %w: SAMLOGIN_BROWSER=%s%s; it must name a Chromium-family browser", ErrStart, d.cfg.Browser, detail)
 	}
-	return fmt.Errorf("browser: %w (%s)", ErrStart, detail)
+	return fmt.Errorf("browser: %w%s", ErrStart, detail)
 }
 
 // lockExists reports whether Chromium's profile lock is in dir.
@@ -411,10 +414,9 @@ func (d *Driver) wait(parent, tabCtx context.Context, c *chromedp.Context, launc
 	}()
 
 	// Requests are paused in every tab and window of the browser (a popup
-	// the IdP opens posts there too). In an attached browser, the tabs the
-	// user had open before samlogin's are left alone: their requests go
-	// on unchanged.
-	var fs cdp.Session = c.Browser
+	// the IdP opens posts there too). In an attached browser, the user's
+	// own tabs (open before, or opened meanwhile: see owners) are left
+	// alone: their requests go on unchanged.
 	if !launched {
 		infos, err := chromedp.Targets(ctx)
 		if err != nil {
@@ -424,7 +426,7 @@ func (d *Driver) wait(parent, tabCtx context.Context, c *chromedp.Context, launc
 			own.created(in)
 		}
 	}
-	paused := cdp.Events(ctx, fs, fetch.RequestPaused)
+	paused := cdp.Events(ctx, c.Browser, fetch.RequestPaused)
 	var ps []*fetch.RequestPattern
 	for _, p := range Patterns() {
 		ps = append(ps, &fetch.RequestPattern{URLPattern: p})
@@ -432,7 +434,7 @@ func (d *Driver) wait(parent, tabCtx context.Context, c *chromedp.Context, launc
 	if _, err := cdp.Call(ctx, t, network.Enable, network.EnableParams{}); err != nil {
 		return secret.String{}, d.waitError(ctx, info, fmt.Errorf("browser: %w", err))
 	}
-	if _, err := cdp.Call(ctx, fs, fetch.Enable, fetch.EnableParams{Patterns: ps}); err != nil {
+	if _, err := cdp.Call(ctx, c.Browser, fetch.Enable, fetch.EnableParams{Patterns: ps}); err != nil {
 		return secret.String{}, d.waitError(ctx, info, fmt.Errorf("browser: enable interception: %w", err))
 	}
 	// page.Navigate, not chromedp.Navigate: the latter waits for the load
@@ -449,7 +451,7 @@ func (d *Driver) wait(parent, tabCtx context.Context, c *chromedp.Context, launc
 			// A wide pattern paused it (a page or an image of AWS, a
 			// look-alike host): let it go on unchanged.
 			d.cfg.Log.Debug("browser: continued", "method", ev.Request.Method, "url", idp.RedactURLString(ev.Request.URL))
-			if _, err := cdp.Call(ctx, fs, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID}); err != nil {
+			if _, err := cdp.Call(ctx, c.Browser, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID}); err != nil {
 				return secret.String{}, d.waitError(ctx, info, err)
 			}
 			continue
@@ -463,7 +465,7 @@ func (d *Driver) wait(parent, tabCtx context.Context, c *chromedp.Context, launc
 		// Answer the request before anything else: it never leaves the
 		// browser, whatever its body. Network.getRequestPostData (the
 		// fallback of postBody) does not answer while the request is paused.
-		if ferr := d.fulfill(ctx, fs, ev.RequestID); ferr != nil {
+		if ferr := d.fulfill(ctx, c.Browser, ev.RequestID); ferr != nil {
 			d.cfg.Log.Debug("browser: answer the post", "err", ferr)
 		}
 		body, err := d.postBody(ctx, t, ev)
