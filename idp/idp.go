@@ -82,6 +82,21 @@ type Deps struct {
 	Status func(msg string)
 }
 
+// Complete returns d with the defaults a driver relies on (a silent Log,
+// time.Now), or an error naming the driver when no HTTP client was given.
+func (d Deps) Complete(driver string) (Deps, error) {
+	if d.Client == nil {
+		return d, fmt.Errorf("%s: no HTTP client given", driver)
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	return d, nil
+}
+
 // Say reports a progress line through d.Status, if set, passed through
 // CleanText: a line may quote a page (a number to approve, an error
 // message).

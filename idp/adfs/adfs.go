@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"maps"
 	"net/http"
 	"net/url"
@@ -95,14 +94,9 @@ func New(cfg Config, deps idp.Deps) (*Driver, error) {
 	if err != nil {
 		return nil, err
 	}
-	if deps.Client == nil {
-		return nil, errors.New("adfs: no HTTP client given")
-	}
-	if deps.Log == nil {
-		deps.Log = slog.New(slog.DiscardHandler)
-	}
-	if deps.Now == nil {
-		deps.Now = time.Now
+	deps, err = deps.Complete("adfs")
+	if err != nil {
+		return nil, err
 	}
 	route, err := idp.NewRoute(u, cfg.AllowHosts)
 	if err != nil {

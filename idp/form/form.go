@@ -52,7 +52,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -118,11 +117,9 @@ func New(cfg Config, deps idp.Deps) (*Driver, error) {
 	if cfg.MaxSteps == 0 {
 		cfg.MaxSteps = DefaultMaxSteps
 	}
-	if deps.Client == nil {
-		return nil, errors.New("form: no HTTP client")
-	}
-	if deps.Log == nil {
-		deps.Log = slog.New(slog.DiscardHandler)
+	deps, err = deps.Complete("form")
+	if err != nil {
+		return nil, err
 	}
 	route, err := idp.NewRoute(u, cfg.AllowHosts)
 	if err != nil {

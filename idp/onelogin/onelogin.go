@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -145,14 +144,9 @@ func New(cfg Config, deps idp.Deps) (*Driver, error) {
 	if cfg.PollInterval < DefaultPollInterval {
 		cfg.PollInterval = DefaultPollInterval
 	}
-	if deps.Client == nil {
-		return nil, errors.New("onelogin: no HTTP client given")
-	}
-	if deps.Log == nil {
-		deps.Log = slog.New(slog.DiscardHandler)
-	}
-	if deps.Now == nil {
-		deps.Now = time.Now
+	deps, err = deps.Complete("onelogin")
+	if err != nil {
+		return nil, err
 	}
 	return &Driver{cfg: cfg, deps: deps, base: u, sleep: sleep}, nil
 }
